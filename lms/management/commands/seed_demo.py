@@ -1,0 +1,68 @@
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from courses.demo import seed_catalogue
+from courses.models import CatalogueHomePage
+from lms.accounts import ensure_user, instructors_group
+from lms.demo import seed_departments, seed_population
+from lms.models import CadreProfile, Department, PostCategory, Rank
+
+DEFAULT_PASSWORD = "xinyu-demo-2026"  # noqa: S105  (demo accounts only; printed on purpose)
+
+
+class Command(BaseCommand):
+    help = "Create demo content, accounts and a cadre population. Safe to run again."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--password", default=DEFAULT_PASSWORD, help="password for demo accounts"
+        )
+        parser.add_argument("--cadres", type=int, default=2000, help="size of the cadre population")
+
+    def handle(self, *args, password, cadres, **options):
+        started = time.monotonic()
+        with transaction.atomic():
+            seed_departments()
+            catalogue = seed_catalogue()
+            home = CatalogueHomePage.objects.get()
+            ensure_user(
+                "admin", password, is_staff=True, is_superuser=True, first_name="系统管理员"
+            )
+            instructor = ensure_user("instructor", password, first_name="陈老师")
+            instructor.groups.add(instructors_group(home))
+            first_instructor = next(iter(catalogue["instructors"].values()), None)
+            if first_instructor is not None and first_instructor.user_id is None:
+                first_instructor.user = instructor
+                first_instructor.save(update_fields=["user"])
+            cadre = ensure_user("cadre", password, first_name="张晓梅")
+            CadreProfile.objects.update_or_create(
+                user=cadre,
+                defaults={
+                    "employee_id": "DEMO0001",
+                    "name": "张晓梅",
+                    "gender": "female",
+                    "birth_year": 1982,
+                    "department": Department.objects.get(code="development_reform"),
+                    "rank": Rank.objects.get(code="researcher_4"),
+                    "post_category": PostCategory.objects.get(code="comprehensive"),
+                    "post_title": "综合规划科科长",
+                },
+            )
+            new_cadres = seed_population(cadres, password)
+
+        elapsed = time.monotonic() - started
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready in {elapsed:.1f}s: {catalogue['courses_created']} new courses, "
+                f"{new_cadres} new cadres ({CadreProfile.objects.count()} in all)."
+            )
+        )
+        self.stdout.write("Accounts (username / password):")
+        for username, role in [
+            ("admin", "system administrator, /admin/"),
+            ("instructor", "instructor, /admin/"),
+            ("cadre", "cadre, /"),
+        ]:
+            self.stdout.write(f"  {username} / {password}   ({role})")

@@ -1,0 +1,69 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from .forms import DepartmentForm
+from .models import AssessmentSignal, CadreProfile, Department, PostCategory, Rank
+
+
+class RankViewSet(SnippetViewSet):
+    model = Rank
+    icon = "order"
+    list_display = ["name", "ladder", "ordinal"]
+    list_filter = ["ladder"]
+    ordering = ["-ordinal", "ladder"]
+
+
+class PostCategoryViewSet(SnippetViewSet):
+    model = PostCategory
+    icon = "tag"
+    list_display = ["name", "code", "sort_order"]
+
+
+class DepartmentViewSet(SnippetViewSet):
+    model = Department
+    icon = "group"
+    list_display = [Column("tree_label", label=_("name")), "code"]
+    ordering = ["path"]
+    search_fields = ["name", "code"]
+    edit_handler = ObjectList(
+        [FieldPanel("name"), FieldPanel("code"), FieldPanel("parent")],
+        base_form_class=DepartmentForm,
+    )
+
+
+class AssessmentSignalViewSet(SnippetViewSet):
+    model = AssessmentSignal
+    icon = "radio-full"
+    list_display = ["name", "key", "kind"]
+    list_filter = ["kind"]
+
+
+class CadreProfileViewSet(SnippetViewSet):
+    model = CadreProfile
+    icon = "user"
+    list_display = ["name", "employee_id", "department", "rank", "post_category"]
+    list_filter = ["gender", "post_category", "rank__ladder"]
+    search_fields = ["name", "employee_id"]
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return CadreProfile.objects.with_reference()
+
+
+class ReferenceDataGroup(SnippetViewSetGroup):
+    menu_label = _("Reference data")
+    menu_icon = "list-ul"
+    menu_order = 300
+    items = (
+        RankViewSet,
+        PostCategoryViewSet,
+        DepartmentViewSet,
+        AssessmentSignalViewSet,
+        CadreProfileViewSet,
+    )
+
+
+register_snippet(ReferenceDataGroup)

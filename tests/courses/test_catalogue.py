@@ -79,6 +79,12 @@ def test_catalogue_and_course_render_in_chinese_by_default(client, curriculum):
     assert "课程目录" in course_body
 
 
+def test_an_english_browser_still_gets_chinese_until_the_user_chooses(client, curriculum):
+    body = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-hans">' in body
+    assert "全部课程" in body
+
+
 def test_catalogue_and_course_render_in_english_on_request(client, curriculum):
     course = make_course(curriculum, title="工作抗压训练：压力的来源")
     client.cookies["django_language"] = "en"

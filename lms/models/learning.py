@@ -398,6 +398,9 @@ class AnnualTarget(models.Model):
         verbose_name = _("annual credit-hour target")
         verbose_name_plural = _("annual credit-hour targets")
 
+    def __str__(self):
+        return self.name
+
 
 class ApiToken(models.Model):
     """A bearer token for the host platform's calls on a user's behalf. Only a hash is kept."""

@@ -5,7 +5,15 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .forms import DepartmentForm
-from .models import AssessmentSignal, CadreProfile, Department, PostCategory, Rank
+from .models import (
+    AnnualTarget,
+    AssessmentSignal,
+    CadreProfile,
+    CreditRecord,
+    Department,
+    PostCategory,
+    Rank,
+)
 
 
 class RankViewSet(SnippetViewSet):
@@ -53,6 +61,27 @@ class CadreProfileViewSet(SnippetViewSet):
         return CadreProfile.objects.with_reference()
 
 
+class AnnualTargetViewSet(SnippetViewSet):
+    model = AnnualTarget
+    icon = "date"
+    list_display = ["name", "min_ordinal", "max_ordinal", "annual_hours", "online_hours"]
+
+
+class CreditRecordViewSet(SnippetViewSet):
+    """The credit-hour ledger, for looking up; hours are awarded by the learning services."""
+
+    model = CreditRecord
+    icon = "time"
+    list_display = ["title", "cadre", "hours", "source", "status", "earned_on"]
+    list_filter = ["source", "status"]
+    search_fields = ["title", "cadre__name", "cadre__employee_id"]
+    list_per_page = 50
+    inspect_view_enabled = True
+
+    def get_queryset(self, request):
+        return CreditRecord.objects.select_related("cadre")
+
+
 class ReferenceDataGroup(SnippetViewSetGroup):
     menu_label = _("Reference data")
     menu_icon = "list-ul"
@@ -63,6 +92,8 @@ class ReferenceDataGroup(SnippetViewSetGroup):
         DepartmentViewSet,
         AssessmentSignalViewSet,
         CadreProfileViewSet,
+        AnnualTargetViewSet,
+        CreditRecordViewSet,
     )
 
 

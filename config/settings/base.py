@@ -136,6 +136,16 @@ CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
 
+# Trusted-header single sign-on (lms/sso.py): off unless the header name is given.
+LMS_SSO_HEADER = env_str("LMS_SSO_HEADER", "")
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+if LMS_SSO_HEADER:
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "lms.sso.TrustedHeaderMiddleware",
+    )
+    AUTHENTICATION_BACKENDS.insert(0, "lms.sso.ExistingUsersOnlyBackend")
+
 # Search backends for courses (see search/backends); empty means the database backend.
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL", "")
 

@@ -84,3 +84,21 @@ class FeedbackNotAllowed(LmsError):
     code = "feedback_not_allowed"
     status = 409
     default_message = _("You can rate a course once you have completed it.")
+
+
+class ConsentRequired(LmsError):
+    code = "consent_required"
+    status = 403
+    default_message = _("Please read the notice and give your consent before taking an assessment.")
+
+
+class InstrumentNotFound(LmsError):
+    code = "instrument_not_found"
+    status = 404
+    default_message = _("This assessment is not offered.")
+
+
+class IncompleteAssessment(LmsError):
+    code = "invalid_assessment_answers"
+    status = 400
+    default_message = _("Some items are unanswered or out of range; nothing was saved.")

@@ -136,6 +136,19 @@ CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
 
+# Assessment answers and scores are encrypted with these keys (lms/crypto.py), never
+# with SECRET_KEY. Production must set LMS_ASSESSMENT_KEYS; dev and test use fixed keys.
+LMS_ASSESSMENT_KEYS = env_str("LMS_ASSESSMENT_KEYS", "")
+
+# How long assessments are kept before the daily task deletes them.
+LMS_ASSESSMENT_RETENTION_DAYS = env_int("LMS_ASSESSMENT_RETENTION_DAYS", 3 * 365)
+CELERY_BEAT_SCHEDULE = {
+    "purge-expired-assessments": {
+        "task": "lms.tasks.purge_expired_assessments",
+        "schedule": 24 * 60 * 60,
+    },
+}
+
 # Trusted-header single sign-on (lms/sso.py): off unless the header name is given.
 LMS_SSO_HEADER = env_str("LMS_SSO_HEADER", "")
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]

@@ -1,3 +1,15 @@
+from .assessment import (
+    Assessment,
+    AssessmentConsent,
+    AuditAction,
+    AuditLog,
+    FollowUp,
+    FollowUpStatus,
+    Instrument,
+    ProfileRules,
+    PsychProfile,
+    SafetyNetSettings,
+)
 from .learning import (
     AnnualTarget,
     ApiToken,
@@ -21,6 +33,16 @@ from .profiles import CadreProfile, Gender
 from .reference import AssessmentSignal, Department, PostCategory, Rank, RankLadder, SignalKind
 
 __all__ = [
+    "Assessment",
+    "AssessmentConsent",
+    "AuditAction",
+    "AuditLog",
+    "FollowUp",
+    "FollowUpStatus",
+    "Instrument",
+    "ProfileRules",
+    "PsychProfile",
+    "SafetyNetSettings",
     "AnnualTarget",
     "ApiToken",
     "Certificate",

@@ -240,10 +240,18 @@ class CoursePage(Page):
         return self.path[: -self.steplen]
 
     def get_context(self, request, *args, **kwargs):
+        from lms.views import course_page_context
+
         context = super().get_context(request, *args, **kwargs)
-        context["lessons"] = LessonPage.objects.child_of(self).live().public().order_by("path")
-        context["upcoming_sessions"] = self.sessions.filter(ends_at__gte=timezone.now())
+        context["lessons"] = list(
+            LessonPage.objects.child_of(self).live().public().order_by("path")
+        )
+        context["upcoming_sessions"] = list(self.sessions.filter(ends_at__gte=timezone.now()))
         context["curriculum"] = self.get_parent().specific
+        # The cadre's enrolment, progress, session sign-ups and the course's rating.
+        context.update(
+            course_page_context(request, self, context["lessons"], context["upcoming_sessions"])
+        )
         return context
 
     def audience_description(self) -> list[str]:
@@ -343,6 +351,8 @@ class LessonPage(Page):
         verbose_name_plural = _("lessons")
 
     def get_context(self, request, *args, **kwargs):
+        from lms.views import lesson_page_context
+
         context = super().get_context(request, *args, **kwargs)
         course = self.get_parent().specific
         siblings = list(
@@ -360,6 +370,8 @@ class LessonPage(Page):
             context["next_lesson"] = (
                 siblings[index_of + 1] if index_of + 1 < len(siblings) else None
             )
+        # The cadre's progress and quiz state; a GET by an enrolled cadre records the visit.
+        context.update(lesson_page_context(request, self, course))
         return context
 
 

@@ -35,7 +35,7 @@ class LessonNotFound(LmsError):
 class NotEnrolled(LmsError):
     code = "not_enrolled"
     status = 403
-    default_message = _("You are not enrolled in the course this lesson belongs to.")
+    default_message = _("You are not enrolled in this course.")
 
 
 class RequiredCourse(LmsError):
@@ -84,6 +84,12 @@ class FeedbackNotAllowed(LmsError):
     code = "feedback_not_allowed"
     status = 409
     default_message = _("You can rate a course once you have completed it.")
+
+
+class InvalidRating(LmsError):
+    code = "invalid_rating"
+    status = 400
+    default_message = _("Choose 1 to 5 stars.")
 
 
 class ConsentRequired(LmsError):

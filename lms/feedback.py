@@ -2,7 +2,7 @@
 
 from django.db.models import Avg, Count
 
-from .errors import FeedbackNotAllowed
+from .errors import FeedbackNotAllowed, InvalidRating
 from .models import CourseFeedback, Enrollment, EnrollmentStatus
 
 
@@ -10,6 +10,8 @@ def leave_feedback(enrollment: Enrollment, rating: int, comment: str = "") -> Co
     """One rating per enrollment; leaving it again updates it."""
     if enrollment.status != EnrollmentStatus.COMPLETED:
         raise FeedbackNotAllowed()
+    if not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise InvalidRating()
     feedback, _ = CourseFeedback.objects.update_or_create(
         enrollment=enrollment, defaults={"rating": rating, "comment": comment.strip()}
     )

@@ -1,6 +1,7 @@
 """Offline session sign-ups: seats up to capacity, then a first-come waiting list."""
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from courses.models import CoursePage, OfflineSession
@@ -70,3 +71,13 @@ def cancel(signup: SessionSignup) -> SessionSignup | None:
 def seats_left(session: OfflineSession) -> int:
     taken = SessionSignup.objects.filter(session=session, status=SignupStatus.ENROLLED).count()
     return max(0, session.capacity - taken)
+
+
+def waitlist_position(signup: SessionSignup) -> int:
+    """1-based place in the queue, in the order cancel() promotes people."""
+    ahead = SessionSignup.objects.filter(
+        session_id=signup.session_id, status=SignupStatus.WAITLISTED
+    ).filter(
+        Q(created_at__lt=signup.created_at) | Q(created_at=signup.created_at, pk__lt=signup.pk)
+    )
+    return ahead.count() + 1

@@ -51,7 +51,12 @@ class EnrollmentQuerySet(models.QuerySet):
         return self.annotate(
             lessons_done=Count(
                 "lesson_progress",
-                filter=Q(lesson_progress__completed_at__isnull=False),
+                # Only required, live lessons count, matching lessons_required below.
+                filter=Q(
+                    lesson_progress__completed_at__isnull=False,
+                    lesson_progress__lesson__required=True,
+                    lesson_progress__lesson__live=True,
+                ),
                 distinct=True,
             ),
             lessons_required=models.Subquery(

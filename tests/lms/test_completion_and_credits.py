@@ -155,3 +155,34 @@ def test_year_summary_counts_approved_hours_against_the_rank_target():
     )
     assert summary.remaining == Decimal("84")
     assert summary.percent_of_target == 7
+
+
+def test_optional_lessons_do_not_count_toward_the_percentage(course_with_lessons):
+    from lms.models import Enrollment
+
+    course, first, _quiz_lesson, optional = course_with_lessons
+    enrollment, _ = enrol(make_cadre(), course)
+    complete_lesson(enrollment, optional)
+    row = Enrollment.objects.with_progress().get(pk=enrollment.pk)
+    assert row.percent_complete == 0
+    complete_lesson(enrollment, first)
+    row = Enrollment.objects.with_progress().get(pk=enrollment.pk)
+    assert row.percent_complete == 50  # one of two required lessons
+
+
+def test_feedback_needs_completion_and_a_rating_from_1_to_5(course_with_lessons):
+    from lms.errors import FeedbackNotAllowed, InvalidRating
+    from lms.feedback import course_rating, leave_feedback
+
+    course, first, quiz_lesson, _ = course_with_lessons
+    enrollment, _ = enrol(make_cadre(), course)
+    with pytest.raises(FeedbackNotAllowed):
+        leave_feedback(enrollment, 5)
+    finish(enrollment, first, quiz_lesson)
+    enrollment.refresh_from_db()
+    for bad in (0, 6, "5"):
+        with pytest.raises(InvalidRating):
+            leave_feedback(enrollment, bad)
+    leave_feedback(enrollment, 4, "  很实用  ")
+    leave_feedback(enrollment, 5)
+    assert course_rating(course) == {"average": 5.0, "count": 1}

@@ -7,6 +7,7 @@ from courses.demo import seed_catalogue
 from courses.models import CatalogueHomePage
 from lms.accounts import ensure_user, instructors_group
 from lms.demo import seed_departments, seed_population
+from lms.demo_learning import seed_learning
 from lms.models import CadreProfile, Department, PostCategory, Rank
 
 DEFAULT_PASSWORD = "xinyu-demo-2026"  # noqa: S105  (demo accounts only; printed on purpose)
@@ -51,6 +52,7 @@ class Command(BaseCommand):
                 },
             )
             new_cadres = seed_population(cadres, password)
+            learning = seed_learning()
 
         elapsed = time.monotonic() - started
         self.stdout.write(
@@ -59,6 +61,12 @@ class Command(BaseCommand):
                 f"{new_cadres} new cadres ({CadreProfile.objects.count()} in all)."
             )
         )
+        if learning.enrollments:
+            self.stdout.write(
+                f"Learning history: {learning.enrollments} enrollments "
+                f"({learning.completed} completed), {learning.quiz_attempts} quiz attempts, "
+                f"{learning.certificates} certificates."
+            )
         self.stdout.write("Accounts (username / password):")
         for username, role in [
             ("admin", "system administrator, /admin/"),

@@ -1,0 +1,62 @@
+"""Who is calling: a bearer token issued to the host platform, or a browser session."""
+
+from datetime import timedelta
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.utils import timezone
+from ninja.security import HttpBearer
+from ninja.security import SessionAuth as NinjaSessionAuth
+from ninja.utils import check_csrf
+
+from lms.errors import NotACadre
+from lms.models import ApiToken, CadreProfile
+
+from .errors import CsrfFailed, InvalidToken
+
+# Writing last_used_at on every call would turn each read into a row write (and a lock
+# that concurrent calls with one token queue on); a few minutes' precision is enough.
+LAST_USED_PRECISION = timedelta(minutes=5)
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer <key>`; only the key's hash is stored."""
+
+    def authenticate(self, request, token: str):
+        found = (
+            ApiToken.objects.select_related("user")
+            .filter(key_hash=ApiToken.hash(token.strip()))
+            .first()
+        )
+        if found is None or not found.user.is_active:
+            # A wrong token is refused outright rather than falling back to the session.
+            raise InvalidToken()
+        now = timezone.now()
+        if found.last_used_at is None or now - found.last_used_at > LAST_USED_PRECISION:
+            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+        return found.user
+
+
+class SessionAuth(NinjaSessionAuth):
+    """Django's session, with CSRF enforced for unsafe methods.
+
+    Without a signed-in session there is nothing for a forged request to ride on, so an
+    anonymous call gets a plain 401 rather than a CSRF failure.
+    """
+
+    def __call__(self, request):
+        if not request.user.is_authenticated:
+            return None
+        if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise CsrfFailed()
+        return request.user
+
+
+AUTH = [TokenAuth(), SessionAuth()]
+
+
+def cadre_of(request) -> CadreProfile:
+    """The signed-in user's learner profile, or NotACadre (403)."""
+    try:
+        return request.auth.cadre_profile
+    except ObjectDoesNotExist:
+        raise NotACadre() from None

@@ -1,0 +1,47 @@
+"""Course search backends, chosen in settings the way Wagtail chooses its own:
+
+    LMS_SEARCH_BACKENDS = {
+        "default": {"BACKEND": "search.backends.elasticsearch", "URLS": [...], ...},
+        "database": {"BACKEND": "search.backends.database"},
+    }
+
+A module names its class in a `SearchBackend` attribute; the other keys are passed to it.
+No setting means the database backend.
+"""
+
+from importlib import import_module
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+DEFAULT = {"default": {"BACKEND": "search.backends.database"}}
+
+
+class InvalidSearchBackendError(ImproperlyConfigured):
+    pass
+
+
+def backend_settings() -> dict:
+    return getattr(settings, "LMS_SEARCH_BACKENDS", None) or DEFAULT
+
+
+def get_search_backend(alias: str = "default"):
+    config = backend_settings().get(alias)
+    if config is None:
+        raise InvalidSearchBackendError(f"LMS_SEARCH_BACKENDS has no backend called {alias!r}.")
+    params = dict(config)
+    path = params.pop("BACKEND", None)
+    if not path:
+        raise InvalidSearchBackendError(f"LMS_SEARCH_BACKENDS[{alias!r}] needs a BACKEND.")
+    try:
+        module = import_module(path)
+        backend_class = module.SearchBackend
+    except (ImportError, AttributeError) as exc:
+        raise InvalidSearchBackendError(
+            f"{path!r} is not a search backend module with a SearchBackend class: {exc}"
+        ) from exc
+    return backend_class(params)
+
+
+def all_backends():
+    return [get_search_backend(alias) for alias in backend_settings()]

@@ -1,0 +1,309 @@
+"""Elasticsearch 8 backend, written with elasticsearch.dsl.
+
+Versioned indices sit behind an alias, so a rebuild fills a new index and swaps the alias
+in one step with no downtime. Queries time out quickly; when the cluster is unreachable,
+search and recommendations fall back to the database backend (which is always kept in
+sync) and a warning is logged, so a cadre's page never breaks.
+"""
+
+import logging
+from datetime import UTC, datetime
+
+from elasticsearch import ApiError, Elasticsearch, TransportError, dsl, helpers
+
+from ..ranking import Viewer, eligible, finish, profile_terms, score
+from ..text import tokens
+from .base import FACETS, BaseSearchBackend, Hit, SearchQuery, SearchResults
+from .database import DatabaseSearchBackend
+
+logger = logging.getLogger(__name__)
+UNAVAILABLE = (TransportError, ApiError, ConnectionError, TimeoutError)
+CANDIDATES = 50
+
+
+class ElasticsearchBackend(BaseSearchBackend):
+    name = "elasticsearch"
+
+    def __init__(self, params):
+        super().__init__(params)
+        self.alias = params.get("INDEX", "xinyu-courses")
+        self.analyzer = params.get("ANALYZER", "cjk")
+        self.timeout = float(params.get("TIMEOUT", 2))
+        options = {"request_timeout": self.timeout, "max_retries": 0, "retry_on_timeout": False}
+        if params.get("PLAIN_JSON"):
+            from ..es_transport import PlainJsonNode
+
+            options["node_class"] = PlainJsonNode
+        options.update(params.get("OPTIONS", {}))
+        self.client = Elasticsearch(params.get("URLS", ["http://127.0.0.1:9200"]), **options)
+        self.fallback = DatabaseSearchBackend({})
+
+    # --- index ------------------------------------------------------------------------
+
+    def mapping(self) -> dsl.Mapping:
+        text = {"analyzer": self.analyzer}
+        mapping = dsl.Mapping()
+        mapping.field("id", "integer")
+        mapping.field("title", dsl.Text(**text, fields={"raw": dsl.Keyword()}))
+        mapping.field("summary", dsl.Text(**text))
+        mapping.field("all_text", dsl.Text(**text))
+        for name in (
+            "track",
+            "track_title",
+            "delivery_mode",
+            "tags",
+            "tag_slugs",
+            "audience_gender",
+            "audience_post_categories",
+            "signals",
+            "url_path",
+            "audience_rank_names",
+            "audience_min_rank_name",
+        ):
+            mapping.field(name, "keyword")
+        for name in (
+            "audience_rank_ids",
+            "audience_min_ordinal",
+            "audience_min_age",
+            "audience_max_age",
+            "estimated_minutes",
+        ):
+            mapping.field(name, "integer")
+        mapping.field("credit_hours", "float")
+        mapping.field("prior", "float")
+        mapping.field("targeted", "boolean")
+        mapping.field("text", dsl.Text(**text, index=False))
+        return mapping
+
+    def _source(self, doc: dict) -> dict:
+        from ..ranking import targets_viewer
+
+        return {
+            **doc,
+            "all_text": " ".join([doc["summary"], " ".join(doc["tags"]), doc["text"]]),
+            "targeted": targets_viewer(doc),
+        }
+
+    def _create_index(self) -> str:
+        name = f"{self.alias}-{datetime.now(UTC):%Y%m%d%H%M%S%f}"
+        index = dsl.Index(name, using=self.client)
+        index.settings(number_of_shards=1, number_of_replicas=0)
+        index.mapping(self.mapping())
+        index.create()
+        return name
+
+    def _current_indices(self) -> list[str]:
+        if not self.client.indices.exists_alias(name=self.alias):
+            return []
+        return list(self.client.indices.get_alias(name=self.alias).body)
+
+    def _ensure_index(self) -> None:
+        if not self._current_indices():
+            name = self._create_index()
+            self.client.indices.put_alias(index=name, name=self.alias)
+
+    def index_documents(self, documents):
+        self._ensure_index()
+        actions = [
+            {"_index": self.alias, "_id": doc["id"], "_source": self._source(doc)}
+            for doc in documents
+        ]
+        if actions:
+            helpers.bulk(self.client, actions, refresh=True)
+
+    def remove(self, course_ids):
+        if not self._current_indices():
+            return
+        for course_id in course_ids:
+            self.client.options(ignore_status=404).delete(
+                index=self.alias, id=course_id, refresh=True
+            )
+
+    def rebuild(self, documents):
+        """Fill a new versioned index, then move the alias to it atomically."""
+        old = self._current_indices()
+        name = self._create_index()
+        actions = [{"_index": name, "_id": d["id"], "_source": self._source(d)} for d in documents]
+        if actions:
+            helpers.bulk(self.client, actions, refresh=True)
+        swap = [{"add": {"index": name, "alias": self.alias}}]
+        swap += [{"remove": {"index": index, "alias": self.alias}} for index in old]
+        self.client.indices.update_aliases(actions=swap)
+        for index in old:
+            self.client.indices.delete(index=index, ignore_unavailable=True)
+        return {"indexed": len(documents), "index": name, "replaced": old}
+
+    def indexed_ids(self):
+        if not self._current_indices():
+            return set()
+        search = dsl.Search(using=self.client, index=self.alias).source(False)
+        return {int(hit.meta.id) for hit in search.params(size=10_000).scan()}
+
+    # --- queries ----------------------------------------------------------------------
+
+    def search(self, query: SearchQuery) -> SearchResults:
+        try:
+            return self._search(query)
+        except UNAVAILABLE as exc:
+            # Say why in the log; the cadre still gets results from the database.
+            logger.warning("Elasticsearch search failed, using the database backend: %s", exc)
+            return self.fallback.search(query)
+
+    def _search(self, query: SearchQuery) -> SearchResults:
+        search = dsl.Search(using=self.client, index=self.alias)
+        terms = tokens(query.text)
+        for term in terms:
+            search = search.query(
+                "multi_match", query=term, fields=["title^3", "all_text"], operator="and"
+            )
+        if query.tag:
+            search = search.filter("term", tag_slugs=query.tag)
+        for facet in FACETS:
+            search.aggs.bucket(facet, "terms", field=facet, size=50)
+        post = []
+        if query.track:
+            post.append(dsl.Q("term", track=query.track))
+        if query.delivery_mode:
+            post.append(dsl.Q("term", delivery_mode=query.delivery_mode))
+        if post:
+            search = search.post_filter("bool", filter=post)
+        if terms:
+            search = search.highlight_options(
+                pre_tags=["<em>"], post_tags=["</em>"], encoder="html", number_of_fragments=0
+            ).highlight("title", "summary")
+        start = (query.page - 1) * query.page_size
+        search = search.sort("_score", {"prior": "desc"}, {"id": "asc"})[
+            start : start + query.page_size
+        ]
+        response = search.execute()
+        hits = []
+        for hit in response:
+            source = hit.to_dict()
+            highlight = {}
+            if hasattr(hit.meta, "highlight"):
+                highlight = {k: "".join(v) for k, v in hit.meta.highlight.to_dict().items()}
+            hits.append(
+                Hit(
+                    course_id=source["id"],
+                    title=source["title"],
+                    summary=source["summary"],
+                    track=source["track"],
+                    track_title=source["track_title"],
+                    delivery_mode=source["delivery_mode"],
+                    credit_hours=source["credit_hours"],
+                    url_path=source["url_path"],
+                    highlight=highlight,
+                )
+            )
+        facets = {
+            facet: {b.key: b.doc_count for b in getattr(response.aggregations, facet).buckets}
+            for facet in FACETS
+        }
+        return SearchResults(
+            total=response.hits.total.value,
+            hits=hits,
+            facets=facets,
+            page=query.page,
+            page_size=query.page_size,
+            backend=self.name,
+        )
+
+    def recommend(self, viewer: Viewer, top: int = 10):
+        try:
+            return self._recommend(viewer, top)
+        except UNAVAILABLE as exc:
+            logger.warning("Elasticsearch recommend failed, using the database backend: %s", exc)
+            return self.fallback.recommend(viewer, top)
+
+    def eligibility_filters(self, viewer: Viewer) -> list:
+        Q = dsl.Q
+        missing = lambda name: ~Q("exists", field=name)  # noqa: E731
+        rank = [missing("audience_rank_ids") & missing("audience_min_ordinal")]
+        if viewer.rank_id is not None:
+            rank.append(Q("term", audience_rank_ids=viewer.rank_id))
+        if viewer.rank_ordinal is not None:
+            rank.append(Q("range", audience_min_ordinal={"lte": viewer.rank_ordinal}))
+        filters = [
+            Q("bool", should=rank, minimum_should_match=1),
+            Q("terms", audience_gender=["", viewer.gender]),
+            Q(
+                "bool",
+                should=[
+                    missing("audience_post_categories"),
+                    Q("term", audience_post_categories=viewer.post_category),
+                ],
+                minimum_should_match=1,
+            ),
+        ]
+        if viewer.age is not None:
+            filters.append(
+                Q(
+                    "bool",
+                    should=[
+                        missing("audience_min_age"),
+                        Q("range", audience_min_age={"lte": viewer.age}),
+                    ],
+                    minimum_should_match=1,
+                )
+            )
+            filters.append(
+                Q(
+                    "bool",
+                    should=[
+                        missing("audience_max_age"),
+                        Q("range", audience_max_age={"gte": viewer.age}),
+                    ],
+                    minimum_should_match=1,
+                )
+            )
+        if viewer.completed:
+            filters.append(~Q("ids", values=[str(i) for i in sorted(viewer.completed)]))
+        return filters
+
+    def _recommend(self, viewer: Viewer, top: int):
+        """The ranking model as a function_score query; the viewer is sent, never stored."""
+        from ..ranking import W_AUDIENCE, W_REQUIRED
+
+        Q = dsl.Q
+        functions = [{"field_value_factor": {"field": "prior", "missing": 0}}]
+        required = [course_id for course_id, _due in viewer.required_due]
+        if required:
+            functions.append(
+                {
+                    "filter": Q("ids", values=[str(i) for i in required]).to_dict(),
+                    "weight": W_REQUIRED,
+                }
+            )
+        functions.append({"filter": {"term": {"targeted": True}}, "weight": W_AUDIENCE})
+        for kind, value, weight in profile_terms(viewer):
+            field = "track" if kind == "track" else "signals"
+            functions.append({"filter": {"term": {field: value}}, "weight": weight})
+        query = Q(
+            "function_score",
+            query=Q("bool", filter=self.eligibility_filters(viewer)),
+            functions=functions,
+            score_mode="sum",
+            boost_mode="replace",
+        )
+        search = (
+            dsl.Search(using=self.client, index=self.alias)
+            .query(query)
+            .sort("_score", {"id": "asc"})
+            .extra(size=CANDIDATES)
+        )
+        docs = [hit.to_dict() for hit in search.execute()]
+        # The final order, reasons and diversity use the shared definitions on the
+        # candidates Elasticsearch found, so both backends agree to the last digit.
+        ranked = [(doc, score(doc, viewer)) for doc in docs if eligible(doc, viewer)]
+        return finish(ranked, viewer, top)
+
+    def health(self):
+        try:
+            indices = self._current_indices()
+            count = self.client.count(index=self.alias)["count"] if indices else 0
+            return {"backend": self.name, "ok": bool(indices), "index": indices, "documents": count}
+        except UNAVAILABLE as exc:
+            return {"backend": self.name, "ok": False, "error": str(exc)}
+
+
+SearchBackend = ElasticsearchBackend

@@ -1,0 +1,22 @@
+from django.db import models
+
+
+class IndexedCourse(models.Model):
+    """The database backend's index: one derived row per live course, rebuilt from pages."""
+
+    course_id = models.PositiveIntegerField(primary_key=True)
+    document = models.JSONField()
+    # Lower-cased searchable text; CJK substrings are matched with the same bigrams the
+    # Elasticsearch backend's cjk analyzer produces.
+    title = models.TextField()
+    body = models.TextField()
+    track = models.CharField(max_length=30, db_index=True)
+    delivery_mode = models.CharField(max_length=10, db_index=True)
+    tag_slugs = models.TextField(default="", help_text="|slug|slug|: portable substring filter")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["course_id"]
+
+    def __str__(self):
+        return self.document.get("title", str(self.course_id))

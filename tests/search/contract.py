@@ -1,0 +1,215 @@
+"""The contract every course search backend passes: written once, run per backend."""
+
+import pytest
+
+from courses.models import DeliveryMode, Track
+from lms.models import AssessmentSignal, Rank
+from search.backends.base import SearchQuery
+from search.documents import build_documents
+from search.ranking import CRISIS, ELEVATED, HIGH, Viewer
+from tests.factories import make_course, make_curriculum, make_lesson
+
+
+def rank(code):
+    return Rank.objects.get(code=code)
+
+
+@pytest.fixture
+def catalogue(home):
+    stress = make_curriculum(
+        home, track=Track.STRESS_RESILIENCE, slug="stress", title="工作抗压训练与职业压力调适"
+    )
+    women = make_curriculum(
+        home, track=Track.WOMEN_DUAL_PRESSURE, slug="women", title="女性干部双重压力"
+    )
+    talk = make_curriculum(home, track=Track.COMMUNICATION, slug="talk", title="沟通与领导力")
+    ethics = make_curriculum(
+        home, track=Track.POLITICAL_ETHICS, slug="ethics", title="从政道德心理"
+    )
+    signals = {s.key: s for s in AssessmentSignal.objects.all()}
+    courses = {
+        "resilience": make_course(
+            stress,
+            title="工作抗压训练：从紧张到从容",
+            summary="认识压力来源，学会三种放松方法。",
+            tags=["压力管理", "放松"],
+            delivery_mode=DeliveryMode.ONLINE,
+        ),
+        "sleep": make_course(
+            stress,
+            title="睡眠与恢复",
+            summary="改善睡眠的日常习惯。Sleep hygiene basics.",
+            tags=["睡眠"],
+            delivery_mode=DeliveryMode.OFFLINE,
+        ),
+        "dual": make_course(
+            women,
+            title="女性干部的双重压力与自我关爱",
+            summary="平衡工作与家庭，照顾好自己。",
+            tags=["家庭", "情绪调节"],
+            audience_gender="female",
+        ),
+        "listen": make_course(
+            talk,
+            title="倾听的艺术",
+            summary="改善人际沟通，减少误解。",
+            tags=["沟通"],
+        ),
+        "crisis_pr": make_course(
+            talk,
+            title="危机公关与舆情应对",
+            summary="面向县处级以上领导干部的危机沟通课程。",
+            tags=["危机公关"],
+            audience_min_rank=rank("county_deputy"),
+        ),
+        "integrity": make_course(
+            ethics,
+            title="廉洁从政的心理支撑",
+            summary="面对道德压力时保持定力。",
+            tags=["从政道德"],
+        ),
+    }
+    make_lesson(courses["listen"], body=[("paragraph", "<p>积极倾听需要耐心与同理心。</p>")])
+    courses["listen"].signals.add(signals["interpersonal"])
+    courses["listen"].save_revision().publish()
+    courses["dual"].signals.add(signals["stress_family"])
+    courses["dual"].save_revision().publish()
+    return courses
+
+
+def viewer(**fields):
+    from lms.signal_tracks import DEFAULT_SIGNAL_TRACKS
+
+    clerk = rank("clerk_1")
+    defaults = {
+        "rank_id": clerk.pk,
+        "rank_ordinal": clerk.ordinal,
+        "gender": "male",
+        "post_category": "comprehensive",
+        "age": 35,
+        "signal_tracks": DEFAULT_SIGNAL_TRACKS,
+        "signal_names": {s.key: s.name for s in AssessmentSignal.objects.all()},
+    }
+    defaults.update(fields)
+    return Viewer(**defaults)
+
+
+class BackendContract:
+    """Subclasses provide a `backend` fixture returning a backend built from settings."""
+
+    @pytest.fixture
+    def indexed(self, backend, catalogue):
+        backend.rebuild(build_documents())
+        return catalogue
+
+    def titles(self, results):
+        return {hit.title for hit in results.hits}
+
+    def test_chinese_substrings_are_found(self, backend, indexed):
+        assert "工作抗压训练：从紧张到从容" in self.titles(backend.search(SearchQuery(text="抗压")))
+        assert self.titles(backend.search(SearchQuery(text="双重压力"))) == {
+            "女性干部的双重压力与自我关爱"
+        }
+
+    def test_lesson_text_and_tags_are_searchable(self, backend, indexed):
+        assert self.titles(backend.search(SearchQuery(text="同理心"))) == {"倾听的艺术"}
+        assert "睡眠与恢复" in self.titles(backend.search(SearchQuery(text="睡眠")))
+
+    def test_matches_are_highlighted(self, backend, indexed):
+        hit = backend.search(SearchQuery(text="抗压")).hits[0]
+        assert "<em>抗压</em>" in hit.highlight["title"]
+
+    def test_mixed_and_latin_queries(self, backend, indexed):
+        assert self.titles(backend.search(SearchQuery(text="sleep 睡眠"))) == {"睡眠与恢复"}
+        assert self.titles(backend.search(SearchQuery(text="SLEEP"))) == {"睡眠与恢复"}
+
+    @pytest.mark.parametrize(
+        "text", ["", "   ", "！！！", "*:*", 'title:"x" AND (', "a" * 5000, "\x00压力"]
+    )
+    def test_odd_queries_never_fail(self, backend, indexed, text):
+        results = backend.search(SearchQuery(text=text))
+        assert results.total >= 0
+
+    def test_empty_query_lists_everything_with_facets(self, backend, indexed):
+        results = backend.search(SearchQuery())
+        assert results.total == 6
+        assert results.facets["track"] == {
+            "stress_resilience": 2,
+            "women_dual_pressure": 1,
+            "communication": 2,
+            "political_ethics": 1,
+        }
+        assert results.facets["delivery_mode"] == {"online": 5, "offline": 1}
+
+    def test_filters_narrow_hits_but_facets_count_the_query(self, backend, indexed):
+        results = backend.search(SearchQuery(text="压力", track="women_dual_pressure"))
+        assert self.titles(results) == {"女性干部的双重压力与自我关爱"}
+        assert results.facets["track"]["stress_resilience"] == 1
+        offline = backend.search(SearchQuery(delivery_mode="offline"))
+        assert self.titles(offline) == {"睡眠与恢复"}
+        tagged = backend.search(SearchQuery(tag="沟通"))
+        assert self.titles(tagged) == {"倾听的艺术"}
+
+    def test_pagination(self, backend, indexed):
+        first = backend.search(SearchQuery(page=1, page_size=4))
+        second = backend.search(SearchQuery(page=2, page_size=4))
+        assert (len(first.hits), len(second.hits), first.total) == (4, 2, 6)
+        assert not {h.course_id for h in first.hits} & {h.course_id for h in second.hits}
+
+    def test_removed_courses_disappear(self, backend, indexed):
+        backend.remove([indexed["sleep"].pk])
+        assert "睡眠与恢复" not in self.titles(backend.search(SearchQuery(text="睡眠")))
+        assert indexed["sleep"].pk not in backend.indexed_ids()
+
+    # --- recommendations ---------------------------------------------------------
+
+    def ids(self, recommendations):
+        return [r.course_id for r in recommendations]
+
+    def test_eligibility_by_audience(self, backend, indexed):
+        clerk_man = self.ids(backend.recommend(viewer()))
+        assert indexed["dual"].pk not in clerk_man  # women only
+        assert indexed["crisis_pr"].pk not in clerk_man  # county deputy and above
+        county = rank("researcher_4")  # ordinal 130: same band as 县处级副职
+        woman_county = self.ids(
+            backend.recommend(
+                viewer(gender="female", rank_id=county.pk, rank_ordinal=county.ordinal)
+            )
+        )
+        assert {indexed["dual"].pk, indexed["crisis_pr"].pk} <= set(woman_county)
+
+    def test_completed_courses_are_not_recommended(self, backend, indexed):
+        done = frozenset({indexed["listen"].pk})
+        assert indexed["listen"].pk not in self.ids(backend.recommend(viewer(completed=done)))
+
+    def test_required_and_due_comes_first_with_its_reason(self, backend, indexed):
+        result = backend.recommend(viewer(required_due=((indexed["integrity"].pk, "2026-12-31"),)))
+        assert result[0].course_id == indexed["integrity"].pk
+        assert "2026-12-31" in result[0].reasons[0]
+
+    def test_profile_signals_raise_matching_courses_with_reasons(self, backend, indexed):
+        plain = self.ids(backend.recommend(viewer()))
+        personal = backend.recommend(viewer(signals=("interpersonal",), rung=ELEVATED))
+        assert personal[0].course_id == indexed["listen"].pk
+        assert plain[0] != indexed["listen"].pk
+        assert any("人际关系敏感" in reason for reason in personal[0].reasons)
+
+    def test_crisis_suppresses_profile_based_ranking(self, backend, indexed):
+        plain = backend.recommend(viewer())
+        crisis = backend.recommend(viewer(signals=("interpersonal",), rung=CRISIS))
+        assert self.ids(crisis) == self.ids(plain)
+        assert not any("人际关系敏感" in r for rec in crisis for r in rec.reasons)
+
+    def test_high_rung_only_boosts_supportive_tracks(self, backend, indexed):
+        high = backend.recommend(viewer(signals=("interpersonal", "anxiety"), rung=HIGH))
+        # anxiety → stress_resilience (supportive) is raised; interpersonal → communication is not.
+        assert high[0].course_id in {indexed["resilience"].pk, indexed["sleep"].pk}
+        assert indexed["listen"].pk != high[0].course_id
+
+    def test_every_recommendation_has_a_reason(self, backend, indexed):
+        for rec in backend.recommend(viewer(signals=("stress_work",), rung=0)):
+            assert rec.reasons and all(isinstance(r, str) and r for r in rec.reasons)
+
+    def test_health_reports_documents(self, backend, indexed):
+        health = backend.health()
+        assert health["ok"] and health["documents"] == 6

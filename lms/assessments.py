@@ -81,6 +81,8 @@ def sync_instruments() -> None:
                 "name": definition["name"],
                 "version": definition.get("version", 1),
                 "definition": definition,
+                # Our own survey ships real wording; licensed instruments need their texts.
+                "texts_licensed": bool(definition.get("own_texts")),
             },
         )
 
@@ -125,9 +127,11 @@ def submit(cadre: CadreProfile, instrument_key: str, answers: dict) -> Assessmen
             scores=scores,
         )
         audit(cadre.user, cadre, AuditAction.CREATE, f"assessment:{assessment.pk}")
-        profile = rebuild_profile(cadre, rules)
-        if profile["rung"] >= HIGH:
-            open_follow_up(cadre, assessment, profile["rung"], consent)
+        rebuild_profile(cadre, rules)
+        # The new result's own rung decides: an earlier crisis must not re-alert on a
+        # later, harmless survey (the profile keeps the highest rung for recommendations).
+        if rung.level >= HIGH:
+            open_follow_up(cadre, assessment, rung.level, consent)
     return assessment
 
 

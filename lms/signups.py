@@ -11,6 +11,7 @@ from .errors import SessionNotAvailable
 from .models import CadreProfile, SessionSignup, SignupStatus
 
 ACTIVE = (SignupStatus.ENROLLED, SignupStatus.WAITLISTED, SignupStatus.ATTENDED)
+SEATED = (SignupStatus.ENROLLED, SignupStatus.ATTENDED)
 
 
 def open_session(session_id: int) -> OfflineSession:
@@ -32,9 +33,7 @@ def sign_up(cadre: CadreProfile, session: OfflineSession) -> SessionSignup:
     signup = SessionSignup.objects.filter(session=session, cadre=cadre).first()
     if signup is not None and signup.status in ACTIVE:
         return signup
-    seats_taken = SessionSignup.objects.filter(
-        session=session, status=SignupStatus.ENROLLED
-    ).count()
+    seats_taken = SessionSignup.objects.filter(session=session, status__in=SEATED).count()
     status = SignupStatus.ENROLLED if seats_taken < session.capacity else SignupStatus.WAITLISTED
     if signup is None:
         signup = SessionSignup.objects.create(session=session, cadre=cadre, status=status)
@@ -69,7 +68,7 @@ def cancel(signup: SessionSignup) -> SessionSignup | None:
 
 
 def seats_left(session: OfflineSession) -> int:
-    taken = SessionSignup.objects.filter(session=session, status=SignupStatus.ENROLLED).count()
+    taken = SessionSignup.objects.filter(session=session, status__in=SEATED).count()
     return max(0, session.capacity - taken)
 
 
@@ -81,3 +80,28 @@ def waitlist_position(signup: SessionSignup) -> int:
         Q(created_at__lt=signup.created_at) | Q(created_at=signup.created_at, pk__lt=signup.pk)
     )
     return ahead.count() + 1
+
+
+@transaction.atomic
+def record_attendance(signup: SessionSignup) -> SessionSignup:
+    """Mark a seated cadre as attended and award the course's hours once (offline source)."""
+    from .credits import award
+    from .models import CreditSource
+
+    signup = (
+        SessionSignup.objects.select_for_update().select_related("session__page").get(pk=signup.pk)
+    )
+    if signup.status not in (SignupStatus.ENROLLED, SignupStatus.ATTENDED):
+        raise SessionNotAvailable()
+    if signup.status != SignupStatus.ATTENDED:
+        signup.status = SignupStatus.ATTENDED
+        signup.save(update_fields=["status", "updated_at"])
+    course = signup.session.page
+    award(
+        signup.cadre,
+        course,
+        course.credit_hours,
+        CreditSource.OFFLINE,
+        timezone.localdate(signup.session.starts_at),
+    )
+    return signup

@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views_counsellor as views
 
 app_name = "lms_counsellor"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("counsellor/", views.worklist, name="worklist"),
+    path("counsellor/cadres/<int:cadre_id>/", views.cadre_results, name="cadre"),
+    path("counsellor/follow-ups/<int:pk>/", views.follow_up, name="follow_up"),
+]

@@ -1,4 +1,7 @@
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
@@ -14,6 +17,7 @@ from .models import (
     PostCategory,
     Rank,
 )
+from .roles import is_counsellor
 
 
 class RankViewSet(SnippetViewSet):
@@ -98,3 +102,21 @@ class ReferenceDataGroup(SnippetViewSetGroup):
 
 
 register_snippet(ReferenceDataGroup)
+
+
+class CounsellorMenuItem(MenuItem):
+    """Shown to counsellors only; the worklist itself checks the role again."""
+
+    def is_shown(self, request):
+        return is_counsellor(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_counsellor_worklist_menu_item():
+    return CounsellorMenuItem(
+        _("Follow-up worklist"),
+        reverse_lazy("lms_counsellor:worklist"),
+        name="counsellor-worklist",
+        icon_name="help",
+        order=250,
+    )

@@ -42,3 +42,11 @@ def quiz_view(context, value, block_id):
     state["questions"] = questions
     state["anchor"] = f"quiz-{block_id or slugify(value['title'])}"
     return state
+
+
+@register.filter
+def is_counsellor(user) -> bool:
+    """For the header: counsellors get a link to their follow-up worklist."""
+    from lms.roles import is_counsellor as user_is_counsellor
+
+    return user_is_counsellor(user)

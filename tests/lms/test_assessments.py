@@ -227,3 +227,17 @@ def test_retention_purges_old_assessments(settings):
     assert purge_expired_assessments() == 1
     assert purge_expired_assessments() == 0
     assert assessments.profile_for_recommendations(cadre)["rung"] == 0
+
+
+def test_a_harmless_survey_after_a_crisis_does_not_alert_again():
+    cadre = consenting_cadre(share=True)
+    assessments.submit(cadre, "scl90", scl(i15=2))
+    assessments.submit(cadre, "stress_sources", {1: 2, 2: 1, 3: 1, 4: 1, 5: 1, 6: 1})
+    assert FollowUp.objects.filter(cadre=cadre).count() == 1
+    assert assessments.profile_for_recommendations(cadre)["rung"] == 3  # still crisis
+
+
+def test_our_own_survey_counts_as_real_wording():
+    assessments.sync_instruments()
+    assert Instrument.objects.get(key="stress_sources").texts_licensed
+    assert not Instrument.objects.get(key="scl90").texts_licensed

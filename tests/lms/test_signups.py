@@ -72,3 +72,22 @@ def test_past_sessions_are_closed(session):
     session.save()
     with pytest.raises(SessionNotAvailable):
         open_session(session.pk)
+
+
+def test_attendance_awards_offline_hours_once(session):
+    from decimal import Decimal
+
+    from lms.models import CreditRecord
+    from lms.signups import record_attendance
+
+    seated, waiting = make_cadre(), make_cadre()
+    signup = sign_up(seated, session)
+    record_attendance(signup)
+    record_attendance(signup)
+    record = CreditRecord.objects.get(cadre=seated)
+    assert (record.source, record.hours) == ("offline", Decimal("2.0"))
+    assert SessionSignup.objects.get(pk=signup.pk).status == SignupStatus.ATTENDED
+    sign_up(make_cadre(), session)
+    queued = sign_up(waiting, session)
+    with pytest.raises(SessionNotAvailable):
+        record_attendance(queued)  # only seated cadres can have attended

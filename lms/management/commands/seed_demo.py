@@ -1,5 +1,6 @@
 import time
 
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -7,8 +8,10 @@ from courses.demo import seed_catalogue
 from courses.models import CatalogueHomePage
 from lms.accounts import ensure_user, instructors_group
 from lms.demo import seed_departments, seed_population
+from lms.demo_assessments import seed_assessments
 from lms.demo_learning import seed_learning
 from lms.models import CadreProfile, Department, PostCategory, Rank
+from lms.roles import DEPARTMENT_ADMINS, counsellors_group
 
 DEFAULT_PASSWORD = "xinyu-demo-2026"  # noqa: S105  (demo accounts only; printed on purpose)
 
@@ -53,6 +56,15 @@ class Command(BaseCommand):
             )
             new_cadres = seed_population(cadres, password)
             learning = seed_learning()
+            counsellor = ensure_user(
+                "counsellor", password, first_name="周心怡", email="counsellor@xinyu.invalid"
+            )
+            counsellor.groups.add(counsellors_group())
+            department_admin = ensure_user(
+                "deptadmin", password, first_name="王建国", email="deptadmin@xinyu.invalid"
+            )
+            department_admin.groups.add(Group.objects.get_or_create(name=DEPARTMENT_ADMINS)[0])
+            assessed = seed_assessments(counsellor=counsellor)
 
         elapsed = time.monotonic() - started
         self.stdout.write(
@@ -67,10 +79,18 @@ class Command(BaseCommand):
                 f"({learning.completed} completed), {learning.quiz_attempts} quiz attempts, "
                 f"{learning.certificates} certificates."
             )
+        if assessed.consents:
+            self.stdout.write(
+                f"Assessments: {assessed.consents} consents, {assessed.assessments} assessments "
+                f"({assessed.positive} positive screens, {assessed.high} high, "
+                f"{assessed.crisis} crisis), {assessed.follow_ups} follow-ups."
+            )
         self.stdout.write("Accounts (username / password):")
         for username, role in [
             ("admin", "system administrator, /admin/"),
             ("instructor", "instructor, /admin/"),
             ("cadre", "cadre, /"),
+            ("counsellor", "counsellor, follow-ups of consenting cadres"),
+            ("deptadmin", "organisation-department administrator"),
         ]:
             self.stdout.write(f"  {username} / {password}   ({role})")

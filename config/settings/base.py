@@ -4,7 +4,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from config.env import env_bool, env_int, env_str
+from config.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -116,7 +116,8 @@ WAGTAIL_SITE_NAME = "心育"
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database search with Chinese text cut into bigrams (search/wagtail_search.py).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.wagtail_search"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "pptx", "xlsx", "txt", "mp3", "mp4", "webm", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 500 * 1024 * 1024  # lecture recordings are large
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # intranets have no internet
@@ -125,9 +126,11 @@ WAGTAILEMBEDS_RESPONSIVE_HTML = True
 
 # Celery: the embedded default runs tasks eagerly in-process; production sets
 # CELERY_BROKER_URL (Redis) and runs real workers.
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "memory://")
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "memory://localhost/")
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", CELERY_BROKER_URL == "memory://")
+CELERY_TASK_ALWAYS_EAGER = env_bool(
+    "CELERY_TASK_ALWAYS_EAGER", CELERY_BROKER_URL.startswith("memory://")
+)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -147,6 +150,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "lms.tasks.purge_expired_assessments",
         "schedule": 24 * 60 * 60,
     },
+    # Repairs whatever the per-page sync tasks missed (an outage beyond their retries).
+    "reconcile-course-search": {
+        "task": "search.tasks.reconcile",
+        "schedule": 24 * 60 * 60,
+    },
 }
 
 # Trusted-header single sign-on (lms/sso.py): off unless the header name is given.
@@ -159,8 +167,23 @@ if LMS_SSO_HEADER:
     )
     AUTHENTICATION_BACKENDS.insert(0, "lms.sso.ExistingUsersOnlyBackend")
 
-# Search backends for courses (see search/backends); empty means the database backend.
+# Search backends for courses (see search/backends): the database alone by default; with
+# ELASTICSEARCH_URL, Elasticsearch answers and the database stays beside it as the fallback.
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL", "")
+LMS_SEARCH_BACKENDS = {"default": {"BACKEND": "search.backends.database"}}
+if ELASTICSEARCH_URL:
+    LMS_SEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": "search.backends.elasticsearch",
+            "URLS": env_list("ELASTICSEARCH_URL"),
+            "INDEX": env_str("ELASTICSEARCH_INDEX", "xinyu-courses"),
+            "ANALYZER": env_str("ELASTICSEARCH_ANALYZER", "cjk"),
+            "TIMEOUT": env_int("ELASTICSEARCH_TIMEOUT", 2),
+            # For servers that refuse the 8.x client's compatibility headers.
+            "PLAIN_JSON": env_bool("ELASTICSEARCH_PLAIN_JSON", False),
+        },
+        "database": {"BACKEND": "search.backends.database"},
+    }
 
 LOGGING = {
     "version": 1,

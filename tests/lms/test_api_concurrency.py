@@ -9,7 +9,11 @@ from django.test import Client
 from lms.models import ApiToken, Enrollment
 from tests.factories import make_cadre, make_course
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    # Restore the migrated data after the flush, for the transactional tests that follow.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 THREADS = 50
 

@@ -1,6 +1,7 @@
 import time
 
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -65,6 +66,8 @@ class Command(BaseCommand):
             )
             department_admin.groups.add(Group.objects.get_or_create(name=DEPARTMENT_ADMINS)[0])
             assessed = seed_assessments(counsellor=counsellor)
+        # The index is derived: rebuild it from what was just written (popularity included).
+        call_command("lms_reindex", stdout=self.stdout)
 
         elapsed = time.monotonic() - started
         self.stdout.write(

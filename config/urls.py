@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("lms.urls")),
     path("", include("lms.urls_assessment")),
     path("", include("lms.urls_counsellor")),
+    path("search/", include("search.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

@@ -62,10 +62,13 @@ class CatalogueHomePage(Page):
         verbose_name = _("catalogue home")
 
     def get_context(self, request, *args, **kwargs):
+        from search.recommendations import recommendation_panel
+
         from .catalogue import catalogue_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(catalogue_context(self, request.GET))
+        context["recommendations"] = recommendation_panel(request.user)
         return context
 
 

@@ -24,6 +24,8 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from search.recommendations import recommendation_panel
+
 from .certificates import verify
 from .credits import year_summary
 from .enrollment import available_course, enrol, enrollment_for, unenrol
@@ -353,6 +355,7 @@ def my_learning(request):
             "completed": completed,
             "certificates": certificates,
             "credits": year_summary(cadre),
+            "recommendations": recommendation_panel(request.user),
         },
     )
 

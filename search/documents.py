@@ -7,7 +7,7 @@ queries, whatever the number of courses.
 import math
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.utils.html import strip_tags
 
 from courses.models import CoursePage, CurriculumPage, LessonPage
@@ -69,7 +69,18 @@ def build_documents(course_ids=None) -> list[dict]:
             completed=Count("pk", filter=Q(status=EnrollmentStatus.COMPLETED)),
         )
     }
-    most = max((row["enrolled"] for row in stats.values()), default=0)
+    if course_ids is None:
+        most = max((row["enrolled"] for row in stats.values()), default=0)
+    else:
+        # Popularity is relative to the whole catalogue, so a one-course build (sync) gives
+        # the same prior as a full rebuild.
+        most = (
+            Enrollment.objects.filter(course__in=CoursePage.objects.live().public().values("pk"))
+            .values("course_id")
+            .annotate(enrolled=Count("pk"))
+            .aggregate(most=Max("enrolled"))["most"]
+            or 0
+        )
     documents = []
     for course in courses:
         curriculum = curricula.get(course.path[: -course.steplen])

@@ -218,3 +218,100 @@ class CertificateOut(Schema):
     @staticmethod
     def resolve_valid(obj):
         return True
+
+
+# Search and recommendations ---------------------------------------------------------------
+
+
+class SearchParams(Schema):
+    q: str = Field(
+        "",
+        max_length=100,
+        description="Words to find; Chinese is matched inside longer words. Any characters.",
+    )
+    track: str | None = Field(
+        None,
+        max_length=30,
+        description=f"A track key: {', '.join(Track.values)}. Others are 400 `invalid_filter`.",
+        examples=Track.values,
+    )
+    mode: str | None = Field(
+        None,
+        max_length=30,
+        description=(
+            f"A delivery mode: {', '.join(DeliveryMode.values)}. Others are 400 `invalid_filter`."
+        ),
+        examples=DeliveryMode.values,
+    )
+    tag: str | None = Field(None, max_length=100, pattern=SLUG, description="A tag slug.")
+    page: int = Field(1, ge=1, le=1000)
+    page_size: int = Field(10, ge=1, le=50)
+
+
+class HighlightOut(Schema):
+    title: str | None = Field(None, description="HTML: the text escaped, matches in <em>.")
+    summary: str | None = Field(None, description="HTML: the text escaped, matches in <em>.")
+
+
+class SearchHitOut(Schema):
+    id: int
+    title: str
+    summary: str
+    url: str | None
+    track: str = Field(description="The track key of the course's curriculum.")
+    track_title: str = Field(description="The curriculum's title.")
+    delivery_mode: str
+    credit_hours: float
+    highlight: HighlightOut = Field(description="Empty without search words.")
+
+
+class FacetValueOut(Schema):
+    key: str
+    label: str
+    count: int = Field(ge=0)
+
+
+class SearchFacetsOut(Schema):
+    track: list[FacetValueOut] = Field(description="Matches per track, before the track filter.")
+    delivery_mode: list[FacetValueOut] = Field(
+        description="Matches per delivery mode, before the mode filter."
+    )
+
+
+class SearchOut(Schema):
+    q: str = Field(description="The search words as searched (trimmed, at most 100 characters).")
+    total: int = Field(ge=0, description="Courses matching the words and filters, on all pages.")
+    page: int
+    page_size: int
+    facets: SearchFacetsOut
+    hits: list[SearchHitOut]
+
+
+class RecommendationOut(Schema):
+    id: int
+    title: str
+    url: str | None
+    track: str
+    track_title: str = Field(description="The track's name in the caller's language.")
+    reason: str = Field(description="The main reason, one sentence in the caller's language.")
+    reasons: list[str]
+
+    @staticmethod
+    def resolve_id(obj):
+        return obj.course_id
+
+    @staticmethod
+    def resolve_url(obj):
+        return obj.url or None
+
+
+class RecommendationsOut(Schema):
+    items: list[RecommendationOut] = Field(
+        description=(
+            "For the caller: assigned courses, audience and, only while the caller consents, "
+            "their self-assessment profile."
+        )
+    )
+    non_personalised: list[RecommendationOut] = Field(
+        description="The same for everyone: popular courses open to all cadres."
+    )

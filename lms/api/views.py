@@ -12,6 +12,14 @@ from ninja.responses import Status
 from courses.models import CoursePage, CurriculumPage, LessonPage
 from lms import certificates, credits, enrollment, progress, quizzes
 from lms.models import CreditRecord, Enrollment
+from search.backends import get_search_backend
+from search.forms import SearchForm
+from search.recommendations import (
+    TOP,
+    page_url_resolver,
+    popular_courses,
+    recommendations_for,
+)
 
 from .auth import AUTH, cadre_of
 from .errors import CertificateNotFound, errors
@@ -27,6 +35,9 @@ from .schemas import (
     EnrollmentOut,
     ProgressIn,
     ProgressOut,
+    RecommendationsOut,
+    SearchOut,
+    SearchParams,
 )
 
 router = Router()
@@ -242,3 +253,57 @@ def verify_certificate(request, code: CertificateCode):
     if certificate is None:
         raise CertificateNotFound()
     return certificate
+
+
+@router.get(
+    "/search",
+    operation_id="search_courses",
+    response={200: SearchOut, **errors(400)},
+    tags=["search"],
+    summary="Search published courses: hits with highlights, and counts per track and mode",
+)
+def search_courses(request, params: Query[SearchParams]):
+    form = SearchForm(params.dict())
+    if not form.is_valid():
+        raise form.error()
+    query = form.search_query(page_size=params.page_size)
+    results = get_search_backend().search(query)
+    facets = form.facets(results)
+    url = page_url_resolver()
+    return {
+        "q": query.text,
+        "total": results.total,
+        "page": results.page,
+        "page_size": results.page_size,
+        "facets": {"track": facets["track"], "delivery_mode": facets["mode"]},
+        "hits": [
+            {
+                "id": hit.course_id,
+                "title": hit.title,
+                "summary": hit.summary,
+                "url": url(hit.url_path) or None,
+                "track": hit.track,
+                "track_title": hit.track_title,
+                "delivery_mode": hit.delivery_mode,
+                "credit_hours": hit.credit_hours,
+                "highlight": hit.highlight or {},
+            }
+            for hit in results.hits
+        ],
+    }
+
+
+@router.get(
+    "/recommendations",
+    operation_id="list_my_recommendations",
+    auth=AUTH,
+    response={200: RecommendationsOut, **errors(401, 403)},
+    tags=["me"],
+    summary="Courses recommended to the caller, with reasons, and a non-personalised list",
+)
+def my_recommendations(request):
+    cadre_of(request)  # cadres only, like the other personal operations
+    return {
+        "items": recommendations_for(request.auth, top=TOP),
+        "non_personalised": popular_courses(top=TOP),
+    }

@@ -6,6 +6,7 @@ search and recommendations fall back to the database backend (which is always ke
 sync) and a warning is logged, so a cadre's page never breaks.
 """
 
+import contextlib
 import logging
 from datetime import UTC, datetime
 
@@ -18,7 +19,8 @@ from .database import DatabaseSearchBackend
 
 logger = logging.getLogger(__name__)
 UNAVAILABLE = (TransportError, ApiError, ConnectionError, TimeoutError)
-CANDIDATES = 50
+REBUILD_TIMEOUT = 120  # seconds for a rebuild's bulk writes; queries keep TIMEOUT
+CANDIDATES = 30  # per track: the ten that diversity may need, and a margin for float ties
 
 
 class ElasticsearchBackend(BaseSearchBackend):
@@ -121,16 +123,26 @@ class ElasticsearchBackend(BaseSearchBackend):
 
     def rebuild(self, documents):
         """Fill a new versioned index, then move the alias to it atomically."""
+        # A rebuild runs from a command, not a page: its bulk writes get time to finish.
+        client = self.client.options(request_timeout=max(self.timeout, REBUILD_TIMEOUT))
         old = self._current_indices()
         name = self._create_index()
-        actions = [{"_index": name, "_id": d["id"], "_source": self._source(d)} for d in documents]
-        if actions:
-            helpers.bulk(self.client, actions, refresh=True)
-        swap = [{"add": {"index": name, "alias": self.alias}}]
-        swap += [{"remove": {"index": index, "alias": self.alias}} for index in old]
-        self.client.indices.update_aliases(actions=swap)
+        try:
+            actions = [
+                {"_index": name, "_id": d["id"], "_source": self._source(d)} for d in documents
+            ]
+            if actions:
+                helpers.bulk(client, actions, refresh=True)
+            swap = [{"add": {"index": name, "alias": self.alias}}]
+            swap += [{"remove": {"index": index, "alias": self.alias}} for index in old]
+            client.indices.update_aliases(actions=swap)
+        except Exception:
+            # Leave no half-filled index behind; the alias still serves the old one.
+            with contextlib.suppress(*UNAVAILABLE):
+                client.indices.delete(index=name, ignore_unavailable=True)
+            raise
         for index in old:
-            self.client.indices.delete(index=index, ignore_unavailable=True)
+            client.indices.delete(index=index, ignore_unavailable=True)
         return {"indexed": len(documents), "index": name, "replaced": old}
 
     def indexed_ids(self):
@@ -285,13 +297,18 @@ class ElasticsearchBackend(BaseSearchBackend):
             score_mode="sum",
             boost_mode="replace",
         )
-        search = (
-            dsl.Search(using=self.client, index=self.alias)
-            .query(query)
-            .sort("_score", {"id": "asc"})
-            .extra(size=CANDIDATES)
+        search = dsl.Search(using=self.client, index=self.alias).query(query).extra(size=0)
+        # Diversity allows only MAX_PER_TRACK of a track in the top ten, so the best
+        # candidates of every track are needed, not just the best overall.
+        search.aggs.bucket("tracks", "terms", field="track", size=50).metric(
+            "best",
+            "top_hits",
+            size=CANDIDATES,
+            sort=[{"_score": "desc"}, {"id": "asc"}],
+            _source={"excludes": ["text", "all_text"]},
         )
-        docs = [hit.to_dict() for hit in search.execute()]
+        buckets = search.execute().to_dict()["aggregations"]["tracks"]["buckets"]
+        docs = [hit["_source"] for bucket in buckets for hit in bucket["best"]["hits"]["hits"]]
         # The final order, reasons and diversity use the shared definitions on the
         # candidates Elasticsearch found, so both backends agree to the last digit.
         ranked = [(doc, score(doc, viewer)) for doc in docs if eligible(doc, viewer)]

@@ -1,0 +1,280 @@
+"""Search bench: rebuild time and query latency of both course search backends.
+
+    .venv/bin/python bench/search.py        (or `make bench`)
+
+Sets up its own database the way bench/learning.py does (a temporary SQLite file, or a
+throwaway `bench_<name>` database when DATABASE_URL names a PostgreSQL server) and never
+touches db.sqlite3. It grows the demo catalogue to 500 courses, seeds the demo with 2,000
+cadres (a year of learning, assessments and profiles), then adds lightweight cadres (user
+and profile rows only) up to 50,000. An in-memory OpenSearch-compatible server (osmem, as
+in the tests) stands in for Elasticsearch.
+
+It measures, per backend: the rebuild from the pages; search with a mix of Chinese
+queries; recommend() for a sample of cadres, with the viewer built by viewer_for() as a
+page would (and recommend() alone, to show where the time goes). It also counts how many
+sampled cadres get the same top ten from both backends. BENCH_REQUESTS sets the number of
+timed calls per row (default 200).
+"""
+
+import io
+import logging
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+
+# Importing bench/learning.py sets Django up (test settings, no static-file warnings);
+# its throwaway database and catalogue growth are the ones this bench needs too.
+from learning import (  # noqa: E402
+    count_queries,
+    create_database,
+    grow_catalogue,
+    print_table,
+    summarise,
+    timed,
+)
+
+COURSES = 500
+SEEDED_CADRES = 2000  # with learning history, assessments and profiles
+CADRES = 50_000
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "200"))
+SAMPLE = 200  # cadres whose recommendations are timed and compared
+WARM_UP = 5
+PASSWORD = "bench-password-1"  # noqa: S105  (a throwaway database)
+TARGET_P95_MS = 50
+QUERIES = [
+    ("抗压", ""),
+    ("压力管理", ""),
+    ("睡眠", ""),
+    ("沟通", ""),
+    ("情绪调节", ""),
+    ("女性干部", ""),
+    ("心理健康", ""),
+    ("廉洁从政", ""),
+    ("倾听", "communication"),
+    ("工作 压力", ""),
+    ("领导力", ""),
+    ("焦虑", ""),
+    ("正念", ""),
+    ("家庭", "women_dual_pressure"),
+    ("第2期", ""),
+    ("", "stress_resilience"),
+]
+
+
+class Fallbacks(logging.Handler):
+    """Counts the Elasticsearch backend's fallbacks, which would time the wrong backend."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record):
+        self.count += 1
+
+
+def seed_people() -> dict[str, float]:
+    from lms.demo import seed_population
+
+    phases = {}
+    mark = time.perf_counter()
+    call_command("seed_demo", cadres=SEEDED_CADRES, password=PASSWORD, stdout=io.StringIO())
+    phases[f"seed_demo --cadres {SEEDED_CADRES}"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    seed_population(CADRES, PASSWORD)
+    phases[f"lightweight cadres up to {CADRES:,}"] = time.perf_counter() - mark
+    return phases
+
+
+def sample_cadres():
+    """SAMPLE cadres: half from the seeded 2,000 (history, profiles), half from the rest."""
+    from lms.models import CadreProfile
+
+    rng = random.Random(2026)  # noqa: S311  (a bench sample, not security)
+    numbers = rng.sample(range(1, SEEDED_CADRES + 1), SAMPLE // 2)
+    numbers += rng.sample(range(SEEDED_CADRES + 1, CADRES + 1), SAMPLE - SAMPLE // 2)
+    ids = [f"S{n:06d}" for n in numbers]
+    by_id = CadreProfile.objects.select_related("rank", "post_category").in_bulk(
+        ids, field_name="employee_id"
+    )
+    return [by_id[i] for i in ids]
+
+
+def rebuild_row(name, backend, documents):
+    started = time.perf_counter()
+    backend.rebuild(documents)
+    seconds = time.perf_counter() - started
+    return {
+        "name": f"{name}: rebuild {len(documents)} courses",
+        "n": 1,
+        "mean": seconds * 1000,
+        "p50": seconds * 1000,
+        "p95": seconds * 1000,
+        "max": seconds * 1000,
+        "queries": "",
+        "note": "",
+    }
+
+
+def cycle(items):
+    while True:
+        yield from items
+
+
+def bench_backend(name, backend, cadres, viewers):
+    from search.backends.base import SearchQuery
+    from search.viewers import viewer_for
+
+    rows = []
+    queries = cycle([SearchQuery(text=text, track=track) for text, track in QUERIES])
+
+    def search():
+        backend.search(next(queries))
+
+    timed(search, WARM_UP)
+    rows.append(summarise(f"{name}: search", timed(search, REQUESTS), count_queries(search)))
+
+    people = cycle(cadres)
+
+    def page_recommendation():
+        backend.recommend(viewer_for(next(people)))
+
+    timed(page_recommendation, WARM_UP)
+    rows.append(
+        summarise(
+            f"{name}: recommend(viewer_for(cadre))",
+            timed(page_recommendation, REQUESTS),
+            count_queries(page_recommendation),
+        )
+    )
+
+    if name == "database":  # the same for both backends: time it once
+        people_only = cycle(cadres)
+
+        def viewer_only():
+            viewer_for(next(people_only))
+
+        rows.append(
+            summarise(
+                "viewer_for(cadre) alone", timed(viewer_only, REQUESTS), count_queries(viewer_only)
+            )
+        )
+
+    prepared = cycle(viewers)
+
+    def recommend_only():
+        backend.recommend(next(prepared))
+
+    rows.append(
+        summarise(
+            f"{name}: recommend() alone",
+            timed(recommend_only, REQUESTS),
+            count_queries(recommend_only),
+        )
+    )
+    return rows
+
+
+def main():
+    from osmem_server import OsmemServer
+
+    from courses.models import CoursePage
+    from lms.models import CadreProfile, Enrollment, PsychProfile
+    from search.backends.database import DatabaseSearchBackend
+    from search.backends.elasticsearch import ElasticsearchBackend
+    from search.documents import build_documents
+    from search.viewers import viewer_for
+
+    setup_test_environment()
+    started = time.perf_counter()
+    old_name, where = create_database()
+    phases = {"migrate": time.perf_counter() - started}
+    server = None
+    try:
+        mark = time.perf_counter()
+        grow_catalogue(COURSES)
+        phases[f"catalogue of {COURSES} courses"] = time.perf_counter() - mark
+        phases.update(seed_people())
+
+        mark = time.perf_counter()
+        server = OsmemServer.start()
+        phases["osmem server start"] = time.perf_counter() - mark
+        es_params = {"URLS": [server.url], "INDEX": "bench-courses", "PLAIN_JSON": True}
+        database = DatabaseSearchBackend({})
+        # A generous timeout to build; queries then run with the production default (2 s).
+        elasticsearch = ElasticsearchBackend({**es_params, "TIMEOUT": 60})
+        fallbacks = Fallbacks()
+        logging.getLogger("search.backends.elasticsearch").addHandler(fallbacks)
+
+        mark = time.perf_counter()
+        documents = build_documents()
+        build_ms = (time.perf_counter() - mark) * 1000
+        rows = [
+            {
+                "name": f"build_documents() ({len(documents)} courses)",
+                "n": 1,
+                "mean": build_ms,
+                "p50": build_ms,
+                "p95": build_ms,
+                "max": build_ms,
+                "queries": count_queries(build_documents),
+                "note": "",
+            },
+            rebuild_row("database", database, documents),
+            rebuild_row("elasticsearch", elasticsearch, documents),
+        ]
+        elasticsearch = ElasticsearchBackend({**es_params, "TIMEOUT": 2})
+
+        cadres = sample_cadres()
+        viewers = [viewer_for(cadre) for cadre in cadres]
+        agree = sum(
+            [r.course_id for r in database.recommend(v)]
+            == [r.course_id for r in elasticsearch.recommend(v)]
+            for v in viewers
+        )
+        rows += bench_backend("database", database, cadres, viewers)
+        rows += bench_backend("elasticsearch", elasticsearch, cadres, viewers)
+
+        print(f"心育 search bench · {where} · {settings.SETTINGS_MODULE}")
+        print("setup: " + ", ".join(f"{name} {s:.1f} s" for name, s in phases.items()))
+        text_kb = sum(len(d["text"]) for d in documents) / len(documents) / 1024
+        print(
+            f"data: {CoursePage.objects.live().count()} live courses (indexed text "
+            f"{text_kb:.1f} KB per course on average), {CadreProfile.objects.count():,} "
+            f"cadres, {Enrollment.objects.count():,} enrollments, "
+            f"{PsychProfile.objects.count():,} profiles; sample of {len(cadres)} cadres "
+            f"({sum(v.personalised for v in viewers)} with a profile used for ranking)"
+        )
+        print()
+        print_table(rows)
+        print()
+        database_p95 = next(
+            r["p95"] for r in rows if r["name"] == "database: recommend(viewer_for(cadre))"
+        )
+        verdict = "met" if database_p95 < TARGET_P95_MS else "NOT met"
+        print(
+            f"target: database recommendation p95 < {TARGET_P95_MS} ms: {verdict} "
+            f"({database_p95:.1f} ms)"
+        )
+        print(f"parity: same top ten from both backends for {agree} of {len(viewers)} cadres")
+        if fallbacks.count:
+            print(f"warning: Elasticsearch fell back to the database {fallbacks.count} times")
+        print(f"\ntotal {time.perf_counter() - started:.0f} s")
+    finally:
+        if server is not None:
+            server.close()
+        connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""Recommendations as pages and the API show them: the course, its link and why.
+
+A cadre is ranked with their own viewer (audience, assignments and, only while they
+consent, the assessment profile; search.ranking decides what of it may be used); anyone
+else gets the anonymous viewer. The non-personalised list is the same for everyone, so a
+cadre always has a choice that does not rest on their personal characteristics
+(PIPL Art. 24). Each list costs a fixed number of queries, whatever its length.
+"""
+
+from dataclasses import dataclass, field
+
+from django.urls import NoReverseMatch, reverse
+from wagtail.models import Site
+
+from lms.roles import cadre_of
+
+from .backends import get_search_backend
+from .forms import track_label
+from .ranking import Recommendation
+from .viewers import anonymous_viewer, viewer_for
+
+TOP = 6
+POPULAR = 4
+
+
+@dataclass(frozen=True)
+class RecommendedCourse:
+    course_id: int
+    title: str
+    track: str
+    track_title: str
+    url: str
+    reasons: tuple[str, ...]
+
+    @property
+    def reason(self) -> str:
+        """The most important reason, the one a list has room for."""
+        return self.reasons[0] if self.reasons else ""
+
+
+@dataclass
+class RecommendationPanel:
+    """The "recommended for you" block of /my/ and the catalogue."""
+
+    personal: list[RecommendedCourse] = field(default_factory=list)
+    popular: list[RecommendedCourse] = field(default_factory=list)
+
+
+def page_url_resolver():
+    """A function from a page's url_path to its URL, as Page.get_url() would give it.
+
+    The index stores url_path, not page objects; Wagtail's site root paths (cached by
+    Wagtail) turn it into a URL without loading a page per course.
+    """
+    roots = Site.get_site_root_paths()
+    several_sites = len({root.site_id for root in roots}) > 1
+
+    def url(url_path: str) -> str:
+        for root in roots:
+            if url_path.startswith(root.root_path):
+                try:
+                    path = reverse("wagtail_serve", args=(url_path[len(root.root_path) :],))
+                except NoReverseMatch:
+                    return ""
+                return root.root_url + path if several_sites else path
+        return ""
+
+    return url
+
+
+def _shown(found: list[Recommendation]) -> list[RecommendedCourse]:
+    url = page_url_resolver()
+    return [
+        RecommendedCourse(
+            course_id=item.course_id,
+            title=item.title,
+            track=item.track,
+            track_title=track_label(item.track) if item.track else "",
+            url=url(item.url_path),
+            reasons=tuple(item.reasons),
+        )
+        for item in found
+    ]
+
+
+def recommendations_for(user, *, top: int = TOP) -> list[RecommendedCourse]:
+    """Courses for this user, best first, each with the reasons it is recommended."""
+    cadre = cadre_of(user)
+    viewer = viewer_for(cadre) if cadre is not None else anonymous_viewer()
+    return _shown(get_search_backend().recommend(viewer, top))
+
+
+def popular_courses(*, top: int = POPULAR, exclude=()) -> list[RecommendedCourse]:
+    """Not personalised: courses open to every cadre, most popular first."""
+    exclude = set(exclude)
+    found = get_search_backend().recommend(anonymous_viewer(), top + len(exclude))
+    return _shown([item for item in found if item.course_id not in exclude][:top])
+
+
+def recommendation_panel(user) -> RecommendationPanel | None:
+    """For cadres only (None for everyone else): their list and a popular list beside it."""
+    if cadre_of(user) is None:
+        return None
+    personal = recommendations_for(user)
+    popular = popular_courses(exclude=[item.course_id for item in personal])
+    return RecommendationPanel(personal=personal, popular=popular)

@@ -1,0 +1,156 @@
+"""The "recommended for you" block on /my/ and the catalogue: reasons, consent, queries."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from courses.models import Track
+from lms import assessments
+from lms.models import AssessmentSignal, PsychProfile
+from search.backends import get_search_backend
+from search.documents import build_documents
+from search.ranking import CRISIS, ELEVATED
+from search.recommendations import recommendation_panel, recommendations_for
+from tests.factories import make_cadre, make_course, make_curriculum
+
+pytestmark = pytest.mark.django_db
+
+MY = "/my/"
+FACTOR = "人际关系敏感"
+
+
+def index():
+    get_search_backend().rebuild(build_documents())
+
+
+@pytest.fixture
+def catalogue(home):
+    stress = make_curriculum(home, track=Track.STRESS_RESILIENCE, slug="stress")
+    talk = make_curriculum(home, track=Track.COMMUNICATION, slug="talk")
+    courses = {
+        "resilience": make_course(stress, title="工作抗压训练：从紧张到从容"),
+        "sleep": make_course(stress, title="睡眠与恢复"),
+        "listen": make_course(talk, title="倾听的艺术"),
+    }
+    courses["listen"].signals.add(AssessmentSignal.objects.get(key="interpersonal"))
+    courses["listen"].save_revision().publish()
+    index()
+    return courses
+
+
+def with_profile(cadre, *, consent=True, rung=ELEVATED):
+    if consent:
+        assessments.give_consent(cadre, share_with_counsellor=False, purpose="课程推荐")
+    PsychProfile.objects.create(
+        cadre=cadre,
+        data={"rung": rung, "factors": ["interpersonal"], "sources": [], "reasons": []},
+    )
+    return cadre
+
+
+@pytest.fixture
+def cadre_client(client):
+    def login(cadre):
+        client.force_login(cadre.user)
+        return client
+
+    return login
+
+
+def block(response) -> str:
+    body = response.content.decode()
+    start = body.index('class="card recommendations"')
+    return body[start : body.index("</section>", start)]
+
+
+def test_my_learning_shows_recommendations_with_a_reason(cadre_client, catalogue):
+    cadre = with_profile(make_cadre())
+
+    response = cadre_client(cadre).get(MY)
+
+    panel = response.context["recommendations"]
+    assert panel.personal[0].course_id == catalogue["listen"].pk
+    assert FACTOR in panel.personal[0].reason
+    html = block(response)
+    assert "倾听的艺术" in html
+    assert FACTOR in html
+    assert f'href="{catalogue["listen"].url}"' in html
+    assert 'href="/assessment/"' in html  # how personalisation and consent work
+    assert len(panel.personal) <= 6
+
+
+def test_a_popular_list_is_shown_beside_and_never_repeats(cadre_client, catalogue):
+    response = cadre_client(make_cadre()).get(MY)
+
+    panel = response.context["recommendations"]
+    personal = {item.course_id for item in panel.personal}
+    assert not personal & {item.course_id for item in panel.popular}
+    assert all(FACTOR not in reason for item in panel.popular for reason in item.reasons)
+
+
+def test_without_consent_nothing_from_the_profile_shows(cadre_client, catalogue):
+    cadre = with_profile(make_cadre(), consent=False)
+
+    response = cadre_client(cadre).get(MY)
+
+    assert response.status_code == 200
+    assert 'class="card recommendations"' in response.content.decode()
+    assert FACTOR not in response.content.decode()
+    assert all(FACTOR not in r for item in recommendations_for(cadre.user) for r in item.reasons)
+
+
+def test_after_withdrawing_consent_the_reason_is_gone(cadre_client, catalogue):
+    cadre = with_profile(make_cadre())
+    assert FACTOR in block(cadre_client(cadre).get(MY))
+
+    assessments.withdraw_consent(cadre)
+
+    assert FACTOR not in cadre_client(cadre).get(MY).content.decode()
+
+
+def test_a_crisis_rung_shows_no_profile_based_reason(cadre_client, catalogue):
+    cadre = with_profile(make_cadre(), rung=CRISIS)
+
+    body = cadre_client(cadre).get(MY).content.decode()
+
+    assert FACTOR not in body
+
+
+def test_the_catalogue_shows_the_block_to_cadres_only(client, cadre_client, catalogue):
+    anonymous = client.get("/")
+    assert anonymous.context["recommendations"] is None
+    assert 'class="card recommendations"' not in anonymous.content.decode()
+    assert 'action="/search/"' in anonymous.content.decode()
+
+    response = cadre_client(with_profile(make_cadre())).get("/")
+    assert FACTOR in block(response)
+
+
+def test_staff_see_no_block(cadre_client, catalogue, django_user_model):
+    staff = django_user_model.objects.create_user(username="teacher", password="pw-t-123")
+
+    assert recommendation_panel(staff) is None
+
+
+def test_query_count_does_not_grow_with_the_catalogue(cadre_client, home):
+    cadre = with_profile(make_cadre())
+    client = cadre_client(cadre)
+    track = make_curriculum(home, track=Track.COMMUNICATION)
+    make_course(track)
+    index()
+
+    def queries():
+        client.get(MY)  # warm Wagtail's site-root cache
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(MY)
+        assert response.status_code == 200
+        return len(captured), len(response.context["recommendations"].personal)
+
+    few, shown_few = queries()
+    for _ in range(11):
+        make_course(track)
+    index()
+    many, shown_many = queries()
+
+    assert (shown_few, shown_many) == (1, 6)
+    assert many == few

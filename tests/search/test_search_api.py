@@ -1,0 +1,208 @@
+"""GET /api/v1/search (public) and GET /api/v1/recommendations (cadres)."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from courses.models import DeliveryMode, Track
+from lms import assessments
+from lms.models import ApiToken, AssessmentSignal, PsychProfile
+from search.backends import get_search_backend
+from search.documents import build_documents
+from search.ranking import ELEVATED
+from tests.factories import make_cadre, make_course, make_curriculum
+
+pytestmark = pytest.mark.django_db
+
+SEARCH = "/api/v1/search"
+RECOMMENDATIONS = "/api/v1/recommendations"
+
+
+@pytest.fixture
+def catalogue(home):
+    stress = make_curriculum(
+        home, track=Track.STRESS_RESILIENCE, slug="stress", title="工作抗压训练与职业压力调适"
+    )
+    women = make_curriculum(
+        home, track=Track.WOMEN_DUAL_PRESSURE, slug="women", title="女性干部双重压力"
+    )
+    talk = make_curriculum(home, track=Track.COMMUNICATION, slug="talk", title="沟通与领导力")
+    courses = {
+        "resilience": make_course(
+            stress, title="工作抗压训练：从紧张到从容", summary="认识压力来源。"
+        ),
+        "sleep": make_course(
+            stress, title="睡眠与恢复", summary="睡眠习惯。", delivery_mode=DeliveryMode.OFFLINE
+        ),
+        "dual": make_course(
+            women,
+            title="女性干部的双重压力与自我关爱",
+            summary="平衡工作与家庭。",
+            audience_gender="female",
+        ),
+        "listen": make_course(talk, title="倾听的艺术", summary="改善人际沟通。"),
+        "markup": make_course(stress, title="<script>x</script>压力", summary="压力"),
+    }
+    courses["listen"].signals.add(AssessmentSignal.objects.get(key="interpersonal"))
+    courses["listen"].save_revision().publish()
+    get_search_backend().rebuild(build_documents())
+    return courses
+
+
+def bearer(user) -> dict:
+    _token, key = ApiToken.issue(user, "test")
+    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+
+# Search -------------------------------------------------------------------------------
+
+
+def test_search_is_public_and_finds_chinese_substrings(client, catalogue):
+    response = client.get(SEARCH, {"q": "抗压"})
+
+    assert response.status_code == 200
+    data = response.json()
+    assert data["q"] == "抗压"
+    [hit] = [h for h in data["hits"] if h["id"] == catalogue["resilience"].pk]
+    assert hit["highlight"]["title"] == "工作<em>抗压</em>训练：从紧张到从容"
+    assert hit["url"] == catalogue["resilience"].url
+    assert hit["track"] == "stress_resilience"
+    assert data["total"] == len(data["hits"])
+
+
+def test_search_highlights_are_escaped(client, catalogue):
+    data = client.get(SEARCH, {"q": "压力"}).json()
+
+    [hit] = [h for h in data["hits"] if h["id"] == catalogue["markup"].pk]
+    assert hit["highlight"]["title"] == "&lt;script&gt;x&lt;/script&gt;<em>压力</em>"
+    assert hit["title"] == "<script>x</script>压力"  # plain text stays plain text
+
+
+def test_search_facets_and_filters(client, catalogue):
+    data = client.get(SEARCH, {"q": "压力", "track": "women_dual_pressure"}).json()
+
+    assert [h["title"] for h in data["hits"]] == ["女性干部的双重压力与自我关爱"]
+    tracks = {f["key"]: (f["label"], f["count"]) for f in data["facets"]["track"]}
+    assert tracks["women_dual_pressure"] == ("女干部双重压力调适", 1)
+    assert tracks["stress_resilience"][1] >= 2
+    offline = client.get(SEARCH, {"mode": "offline"}).json()
+    assert [h["title"] for h in offline["hits"]] == ["睡眠与恢复"]
+    modes = {f["key"]: f["count"] for f in offline["facets"]["delivery_mode"]}
+    assert modes == {"online": 4, "offline": 1}
+
+
+def test_search_pages(client, catalogue):
+    data = client.get(SEARCH, {"page": 2, "page_size": 2}).json()
+
+    assert (data["total"], data["page"], data["page_size"], len(data["hits"])) == (5, 2, 2, 2)
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"track": "no-such-track"}, "没有这个专题。"),
+        ({"mode": "teleport"}, None),
+    ],
+)
+def test_an_unknown_filter_is_a_structured_400(client, catalogue, params, message):
+    response = client.get(SEARCH, params)
+
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid_filter"
+    assert error["message"] and error["details"]
+    if message:
+        assert message in error["details"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"q": "压" * 101}, {"page": 0}, {"page": 1001}, {"page": "abc"}, {"page_size": 51}],
+)
+def test_inputs_are_bounded(client, catalogue, params):
+    response = client.get(SEARCH, params)
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_request"
+
+
+@pytest.mark.parametrize(
+    "text", ["", "   ", "！！！", "*:* AND (", 'title:"x" AND (', "\x00压力", "sleep 睡眠", "%"]
+)
+def test_odd_queries_never_fail(client, catalogue, text):
+    response = client.get(SEARCH, {"q": text})
+
+    assert response.status_code == 200
+    assert response.json()["total"] >= 0
+
+
+# Recommendations ----------------------------------------------------------------------
+
+
+def test_recommendations_need_a_login(client, catalogue):
+    response = client.get(RECOMMENDATIONS)
+
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "not_authenticated"
+
+
+def test_recommendations_are_for_cadres_only(client, catalogue):
+    staff = get_user_model().objects.create_user(username="instructor2", password="pw-x-123")
+
+    response = client.get(RECOMMENDATIONS, **bearer(staff))
+
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "not_a_cadre"
+
+
+def test_a_cadre_gets_personal_and_non_personalised_lists(client, catalogue):
+    cadre = make_cadre(gender="female")
+
+    response = client.get(RECOMMENDATIONS, **bearer(cadre.user))
+
+    assert response.status_code == 200
+    data = response.json()
+    ids = [item["id"] for item in data["items"]]
+    assert catalogue["dual"].pk in ids  # aimed at women cadres
+    assert 0 < len(ids) <= 6
+    for item in data["items"] + data["non_personalised"]:
+        assert item["reason"] == item["reasons"][0]
+        assert item["url"].startswith("/")
+    # The non-personalised list is the same for everyone: no course aimed at women only.
+    assert catalogue["dual"].pk not in [item["id"] for item in data["non_personalised"]]
+
+
+def test_the_session_works_too(client, catalogue):
+    cadre = make_cadre()
+    client.force_login(cadre.user)
+
+    assert client.get(RECOMMENDATIONS).status_code == 200
+
+
+def profile(cadre, *, consent: bool, rung=ELEVATED):
+    if consent:
+        assessments.give_consent(cadre, share_with_counsellor=False, purpose="课程推荐")
+    PsychProfile.objects.create(
+        cadre=cadre,
+        data={"rung": rung, "factors": ["interpersonal"], "sources": [], "reasons": []},
+    )
+
+
+def test_a_consenting_cadre_is_told_why(client, catalogue):
+    cadre = make_cadre()
+    profile(cadre, consent=True)
+
+    data = client.get(RECOMMENDATIONS, **bearer(cadre.user)).json()
+
+    assert data["items"][0]["id"] == catalogue["listen"].pk
+    assert "人际关系敏感" in data["items"][0]["reason"]
+    assert "人际关系敏感" not in str(data["non_personalised"])
+
+
+def test_without_consent_the_profile_is_not_used_or_shown(client, catalogue):
+    cadre = make_cadre()
+    profile(cadre, consent=False)
+
+    response = client.get(RECOMMENDATIONS, **bearer(cadre.user))
+
+    assert response.status_code == 200
+    assert "人际关系敏感" not in response.content.decode()

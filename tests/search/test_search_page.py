@@ -1,0 +1,236 @@
+"""/search/?q=: Chinese substrings, escaped highlights, facets, filters, pages, odd input."""
+
+import pytest
+from django.urls import reverse
+from django.utils.html import escape
+
+from courses.models import DeliveryMode, Track
+from search.backends import get_search_backend
+from search.backends.base import Hit
+from search.documents import build_documents
+from search.views import highlighted
+from tests.factories import make_course, make_curriculum
+
+pytestmark = pytest.mark.django_db
+
+SEARCH = "/search/"
+
+
+def index():
+    get_search_backend().rebuild(build_documents())
+
+
+@pytest.fixture
+def catalogue(home):
+    stress = make_curriculum(
+        home, track=Track.STRESS_RESILIENCE, slug="stress", title="工作抗压训练与职业压力调适"
+    )
+    women = make_curriculum(
+        home, track=Track.WOMEN_DUAL_PRESSURE, slug="women", title="女性干部双重压力"
+    )
+    courses = {
+        "resilience": make_course(
+            stress,
+            title="工作抗压训练：从紧张到从容",
+            summary="认识压力来源，学会三种放松方法。",
+            tags=["压力管理"],
+        ),
+        "sleep": make_course(
+            stress,
+            title="睡眠与恢复",
+            summary="改善睡眠的日常习惯。Sleep hygiene basics.",
+            tags=["睡眠"],
+            delivery_mode=DeliveryMode.OFFLINE,
+        ),
+        "dual": make_course(
+            women,
+            title="女性干部的双重压力与自我关爱",
+            summary="平衡工作与家庭，照顾好自己。",
+            tags=["家庭"],
+        ),
+        "markup": make_course(
+            stress,
+            title="<script>alert(1)</script>压力自测",
+            summary="<b>粗体</b>压力说明",
+        ),
+    }
+    index()
+    return courses
+
+
+def titles(response) -> set[str]:
+    return {item["hit"].title for item in response.context["hits"]}
+
+
+def test_the_url_is_fixed():
+    assert reverse("search:search") == SEARCH
+
+
+def test_chinese_substrings_are_found_through_the_page(client, catalogue):
+    response = client.get(SEARCH, {"q": "抗压"})
+
+    assert response.status_code == 200
+    assert "工作抗压训练：从紧张到从容" in titles(response)
+    body = response.content.decode()
+    assert "工作<em>抗压</em>训练：从紧张到从容" in body
+    assert f'href="{catalogue["resilience"].url}"' in body
+
+    dual = client.get(SEARCH, {"q": "双重压力"})
+    assert titles(dual) == {"女性干部的双重压力与自我关爱"}
+    assert "女性干部的<em>双重压力</em>与自我关爱" in dual.content.decode()
+
+
+def test_mixed_chinese_and_english(client, catalogue):
+    assert titles(client.get(SEARCH, {"q": "sleep 睡眠"})) == {"睡眠与恢复"}
+
+
+def test_highlights_escape_markup_in_titles_and_summaries(client, catalogue):
+    body = client.get(SEARCH, {"q": "压力"}).content.decode()
+
+    assert "<script>alert(1)</script>" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;<em>压力</em>自测" in body
+    assert "<b>粗体</b>" not in body
+    assert "&lt;b&gt;粗体&lt;/b&gt;<em>压力</em>说明" in body
+
+
+def test_a_highlight_with_other_markup_is_not_trusted():
+    hit = Hit(
+        course_id=1,
+        title="<img src=x>压力",
+        summary="",
+        track="",
+        track_title="",
+        delivery_mode="online",
+        credit_hours=1.0,
+        url_path="/",
+        highlight={"title": "<img src=x><em>压力</em>"},
+    )
+
+    assert highlighted(hit, "title") == "&lt;img src=x&gt;压力"
+
+
+def test_facets_count_per_track_and_mode_with_chinese_labels(client, catalogue):
+    response = client.get(SEARCH, {"q": "压力"})
+
+    facets = response.context["facets"]
+    tracks = {f["key"]: (str(f["label"]), f["count"]) for f in facets["track"]}
+    assert tracks == {
+        "stress_resilience": ("工作压力调适", 2),
+        "women_dual_pressure": ("女干部双重压力调适", 1),
+    }
+    modes = {f["key"]: (str(f["label"]), f["count"]) for f in facets["mode"]}
+    assert modes == {"online": ("线上", 3)}
+    body = response.content.decode()
+    assert '女干部双重压力调适 <span class="facet-count">(1)</span>' in body
+    women_link = next(f["url"] for f in facets["track"] if f["key"] == "women_dual_pressure")
+    assert "track=women_dual_pressure" in women_link
+
+
+def test_a_facet_link_filters_and_the_active_filter_can_be_removed(client, catalogue):
+    response = client.get(SEARCH, {"q": "压力", "track": "women_dual_pressure"})
+
+    assert titles(response) == {"女性干部的双重压力与自我关爱"}
+    # Facets still count the query, so the other track stays reachable.
+    counts = {f["key"]: f["count"] for f in response.context["facets"]["track"]}
+    assert counts["stress_resilience"] == 2
+    [active] = response.context["active_filters"]
+    assert str(active["value"]) == "女干部双重压力调适"
+    assert "track" not in active["url"] and "q=" in active["url"]
+    assert f'href="{active["url"]}"' in response.content.decode()
+
+    offline = client.get(SEARCH, {"mode": "offline"})
+    assert titles(offline) == {"睡眠与恢复"}
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"q": "压力", "track": "no-such-track"}, "没有这个专题。"),
+        ({"mode": "teleport"}, None),
+        ({"page": "abc"}, None),
+        ({"page": "0"}, None),
+        ({"page": "-3"}, None),
+        ({"page": "1001"}, None),
+        ({"tag": "not a slug!"}, None),
+    ],
+)
+def test_an_unknown_filter_is_a_400_with_an_explanation(client, catalogue, params, message):
+    response = client.get(SEARCH, params)
+
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'role="alert"' in body
+    assert response.context["error"].code == "invalid_filter"
+    assert response.context["error"].details
+    if message:
+        assert message in body
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "！！！",
+        "...,,;;",
+        "*:* AND (",
+        'title:"x" AND (',
+        "压力 OR 1=1 --",
+        "%_%",
+        "\\",
+        "a" * 5000,
+        "\x00压力",
+        "压力\u200b管理",
+        "Stress 压力管理",
+        "<script>alert(1)</script>",
+    ],
+)
+def test_odd_queries_never_fail(client, catalogue, text):
+    response = client.get(SEARCH, {"q": text})
+
+    assert response.status_code == 200
+    assert response.context["results"].total >= 0
+
+
+def test_the_query_is_capped_at_100_characters(client, catalogue):
+    response = client.get(SEARCH, {"q": "压" * 300})
+
+    assert response.status_code == 200
+    assert len(response.context["query"].text) == 100
+
+
+def test_pagination(client, home):
+    track = make_curriculum(home, track=Track.POPULAR_SCIENCE)
+    for n in range(12):
+        make_course(track, title=f"心理健康常识 {n}")
+    index()
+
+    first = client.get(SEARCH, {"q": "心理"})
+    second = client.get(SEARCH, {"q": "心理", "page": 2})
+
+    assert first.context["results"].total == 12
+    assert (len(first.context["hits"]), len(second.context["hits"])) == (10, 2)
+    assert f'href="{escape(first.context["pagination"]["next_url"])}" rel="next"' in (
+        first.content.decode()
+    )
+    assert "第 2 页，共 2 页" in second.content.decode()
+    past = client.get(SEARCH, {"q": "心理", "page": 9})
+    assert past.status_code == 200
+    assert past.context["pagination"]["beyond_last"]
+
+
+def test_no_results_suggest_what_to_do_and_popular_courses(client, catalogue):
+    response = client.get(SEARCH, {"q": "天文望远镜"})
+
+    assert response.status_code == 200
+    assert response.context["results"].total == 0
+    assert "search-empty" in response.content.decode()
+    assert response.context["suggestions"]
+    assert all(course.url for course in response.context["suggestions"])
+
+
+def test_every_page_has_a_search_box_in_the_header(client, catalogue):
+    body = client.get("/").content.decode()
+
+    assert 'action="/search/"' in body
+    assert 'id="header-q"' in body

@@ -91,11 +91,9 @@ def back_with_error(request, error: LmsError, url: str):
     return redirect(url)
 
 
-def cadre_action(view):
-    """A POST by a logged-in cadre. Domain errors the view leaves alone become a calm page."""
+def _as_cadre(view):
+    """Pass the request's cadre to the view; domain errors it leaves alone become a calm page."""
 
-    @login_required
-    @require_POST
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         try:
@@ -107,6 +105,16 @@ def cadre_action(view):
             return error_page(request, error)
 
     return wrapper
+
+
+def cadre_page(view):
+    """A page for a logged-in cadre; everyone else gets a calm 403 page."""
+    return login_required(_as_cadre(view))
+
+
+def cadre_action(view):
+    """A POST by a logged-in cadre."""
+    return login_required(require_POST(_as_cadre(view)))
 
 
 def safe_next(request, fallback: str) -> str:

@@ -11,11 +11,9 @@ Views are thin: they parse the request, call lms.assessments or lms.privacy, and
 
 import json
 import re
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
@@ -28,34 +26,17 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from . import assessments
-from .errors import ConsentRequired, IncompleteAssessment, LmsError, NotACadre
+from .errors import ConsentRequired, IncompleteAssessment, LmsError
 from .forms_assessment import PURPOSE, ConsentForm, answers_from, item_field, problem_items
 from .models import Assessment, AuditAction, FollowUp, FollowUpStatus, SafetyNetSettings
 from .privacy import export_cadre_data
 from .roles import cadre_of
 from .scoring import CRISIS, ELEVATED, HIGH, NORMAL
-from .views import error_page, safe_next
+from .views import cadre_page, error_page, safe_next
 
 # The two instruments the recommendations read come first; the others follow by key.
 FIRST_INSTRUMENTS = ("scl90", "stress_sources")
 EMERGENCY_NUMBERS = ("110", "120")
-
-
-def cadre_page(view):
-    """A page for a logged-in cadre; everyone else gets a calm 403 page."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            cadre = cadre_of(request.user)
-            if cadre is None:
-                raise NotACadre()
-            return view(request, cadre, *args, **kwargs)
-        except LmsError as error:
-            return error_page(request, error)
-
-    return wrapper
 
 
 def no_such_result(request):

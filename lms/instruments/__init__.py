@@ -40,6 +40,17 @@ def _check_item_numbers(numbers, count: int, where: str) -> None:
         )
 
 
+def _check_item(item, index: int) -> None:
+    where = f"items[{index}]"
+    _require(isinstance(item, dict), where, "must be an object")
+    _require(item.get("number") == index + 1, f"{where}.number", f"must be {index + 1}")
+    text = item.get("text")
+    _require(isinstance(text, str) and text.strip(), f"{where}.text", "must be non-empty text")
+    _require(
+        len(text) <= MAX_ITEM_TEXT, f"{where}.text", f"is longer than {MAX_ITEM_TEXT} characters"
+    )
+
+
 def validate_definition(data) -> dict:
     """Check a definition thoroughly; returns it unchanged or raises InstrumentError."""
     _require(isinstance(data, dict), "$", "a definition is a JSON object")
@@ -73,16 +84,7 @@ def validate_definition(data) -> dict:
     items = data["items"]
     _require(isinstance(items, list) and items, "items", "must be a non-empty list")
     for index, item in enumerate(items):
-        where = f"items[{index}]"
-        _require(isinstance(item, dict), where, "must be an object")
-        _require(item.get("number") == index + 1, f"{where}.number", f"must be {index + 1}")
-        text = item.get("text")
-        _require(isinstance(text, str) and text.strip(), f"{where}.text", "must be non-empty text")
-        _require(
-            len(text) <= MAX_ITEM_TEXT,
-            f"{where}.text",
-            f"is longer than {MAX_ITEM_TEXT} characters",
-        )
+        _check_item(item, index)
     count = len(items)
 
     _check_item_numbers(data.get("reverse_items", []), count, "reverse_items")
@@ -153,17 +155,8 @@ def validate_item_texts(definition: dict, texts) -> list[dict]:
     )
     merged = []
     for index, (item, original) in enumerate(zip(items, definition["items"], strict=True)):
-        where = f"items[{index}]"
-        _require(isinstance(item, dict), where, "must be an object")
-        _require(item.get("number") == index + 1, f"{where}.number", f"must be {index + 1}")
-        text = item.get("text")
-        _require(isinstance(text, str) and text.strip(), f"{where}.text", "must be non-empty text")
-        _require(
-            len(text) <= MAX_ITEM_TEXT,
-            f"{where}.text",
-            f"is longer than {MAX_ITEM_TEXT} characters",
-        )
-        merged.append({**original, "text": text.strip()})
+        _check_item(item, index)
+        merged.append({**original, "text": item["text"].strip()})
     return merged
 
 

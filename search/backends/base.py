@@ -36,6 +36,20 @@ class Hit:
     url_path: str
     highlight: dict = field(default_factory=dict)  # field → HTML with <em> around matches
 
+    @classmethod
+    def from_document(cls, doc: dict, highlight: dict | None = None) -> "Hit":
+        return cls(
+            course_id=doc["id"],
+            title=doc["title"],
+            summary=doc["summary"],
+            track=doc["track"],
+            track_title=doc["track_title"],
+            delivery_mode=doc["delivery_mode"],
+            credit_hours=doc["credit_hours"],
+            url_path=doc["url_path"],
+            highlight=highlight or {},
+        )
+
 
 @dataclass
 class SearchResults:

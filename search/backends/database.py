@@ -98,27 +98,18 @@ class DatabaseSearchBackend(BaseSearchBackend):
         candidates.sort(key=relevance)
         start = (query.page - 1) * query.page_size
         page = candidates[start : start + query.page_size]
-        hits = []
-        for row in page:
-            doc = row.document
-            hits.append(
-                Hit(
-                    course_id=doc["id"],
-                    title=doc["title"],
-                    summary=doc["summary"],
-                    track=doc["track"],
-                    track_title=doc["track_title"],
-                    delivery_mode=doc["delivery_mode"],
-                    credit_hours=doc["credit_hours"],
-                    url_path=doc["url_path"],
-                    highlight={
-                        "title": highlight(doc["title"], terms),
-                        "summary": highlight(doc["summary"], terms),
-                    }
-                    if terms
-                    else {},
-                )
+        hits = [
+            Hit.from_document(
+                row.document,
+                {
+                    "title": highlight(row.document["title"], terms),
+                    "summary": highlight(row.document["summary"], terms),
+                }
+                if terms
+                else {},
             )
+            for row in page
+        ]
         return SearchResults(
             total=len(candidates),
             hits=hits,

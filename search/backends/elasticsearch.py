@@ -194,19 +194,7 @@ class ElasticsearchBackend(BaseSearchBackend):
             highlight = {}
             if hasattr(hit.meta, "highlight"):
                 highlight = {k: "".join(v) for k, v in hit.meta.highlight.to_dict().items()}
-            hits.append(
-                Hit(
-                    course_id=source["id"],
-                    title=source["title"],
-                    summary=source["summary"],
-                    track=source["track"],
-                    track_title=source["track_title"],
-                    delivery_mode=source["delivery_mode"],
-                    credit_hours=source["credit_hours"],
-                    url_path=source["url_path"],
-                    highlight=highlight,
-                )
-            )
+            hits.append(Hit.from_document(source, highlight))
         facets = {
             facet: {b.key: b.doc_count for b in getattr(response.aggregations, facet).buckets}
             for facet in FACETS

@@ -6,20 +6,25 @@ import pytest
 _names = itertools.count(1)
 
 
-@pytest.fixture(scope="session")
-def search_server():
-    """A server speaking the Elasticsearch REST API on loopback, for the whole session.
+def start_search_server():
+    """Start a server speaking the Elasticsearch REST API on loopback.
 
     Under CI a server that will not start is a failure, never a skip.
     """
     from osmem_server import OsmemServer
 
     try:
-        server = OsmemServer.start()
+        return OsmemServer.start()
     except Exception as exc:  # pragma: no cover - depends on the machine
         if os.environ.get("CI") == "true":
             raise
         pytest.skip(f"no search server could be started: {exc}")
+
+
+@pytest.fixture(scope="session")
+def search_server():
+    """One server for the whole session."""
+    server = start_search_server()
     yield server
     server.close()
 

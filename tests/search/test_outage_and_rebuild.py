@@ -3,7 +3,6 @@ alias with no gap, and reconcile repairs what the sync tasks missed."""
 
 import io
 import logging
-import os
 import time
 from unittest import mock
 
@@ -17,6 +16,7 @@ from search.backends.base import SearchQuery
 from search.models import IndexedCourse
 from tests.factories import make_course
 from tests.search import contract
+from tests.search.conftest import start_search_server
 from tests.search.contract import viewer
 
 pytestmark = pytest.mark.django_db
@@ -34,14 +34,7 @@ def titles(results):
 @pytest.fixture
 def own_server():
     """A server this test may stop; the session's server stays up for the others."""
-    from osmem_server import OsmemServer
-
-    try:
-        server = OsmemServer.start()
-    except Exception as exc:  # pragma: no cover - depends on the machine
-        if os.environ.get("CI") == "true":
-            raise
-        pytest.skip(f"no search server could be started: {exc}")
+    server = start_search_server()
     yield server
     server.close()
 

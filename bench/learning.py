@@ -133,7 +133,7 @@ def grow_catalogue(total: int) -> int:
 def dashboard_cadre():
     """A population cadre with exactly DASHBOARD_ENROLLMENTS enrollments (topped up)."""
     from courses.models import CoursePage
-    from lms.enrollment import enrol
+    from lms.learning.enrollment import enrol
     from lms.models import CadreProfile
 
     cadre = (
@@ -191,7 +191,7 @@ def timed(call, times):
 
 
 def bench_dashboard(cadre):
-    from lms.credits import year_summary
+    from lms.learning.credits import year_summary
     from lms.models import Enrollment
 
     client = Client()
@@ -242,7 +242,7 @@ def enrol_pairs(count):
 
 
 def bench_enrol():
-    from lms.enrollment import enrol
+    from lms.learning.enrollment import enrol
     from lms.models import ApiToken
 
     pairs = enrol_pairs(REQUESTS + WARM_UP + 2)

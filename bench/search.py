@@ -84,7 +84,7 @@ class Fallbacks(logging.Handler):
 
 
 def seed_people() -> dict[str, float]:
-    from lms.demo import seed_population
+    from lms.demo.population import seed_population
 
     phases = {}
     mark = time.perf_counter()
@@ -132,8 +132,8 @@ def cycle(items):
 
 
 def bench_backend(name, backend, cadres, viewers):
+    from lms.learning.recommendations import viewer_for
     from search.backends.base import SearchQuery
-    from search.viewers import viewer_for
 
     rows = []
     queries = cycle([SearchQuery(text=text, track=track) for text, track in QUERIES])
@@ -189,11 +189,11 @@ def main():
     from osmem_server import OsmemServer
 
     from courses.models import CoursePage
+    from lms.learning.recommendations import viewer_for
     from lms.models import CadreProfile, Enrollment, PsychProfile
     from search.backends.database import DatabaseSearchBackend
     from search.backends.elasticsearch import ElasticsearchBackend
     from search.documents import build_documents
-    from search.viewers import viewer_for
 
     setup_test_environment()
     started = time.perf_counter()

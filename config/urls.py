@@ -13,8 +13,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("", include("lms.urls")),
-    path("", include("lms.urls_assessment")),
-    path("", include("lms.urls_counsellor")),
     path("search/", include("search.urls")),
     path(
         "accounts/login/",

@@ -15,7 +15,7 @@ from uuid import uuid4
 from django.db import transaction
 from django.utils import timezone
 
-from lms.models import AssessmentSignal, PostCategory, Rank
+from lms.people.models import AssessmentSignal, PostCategory, Rank
 
 from .models import (
     CatalogueHomePage,

@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
+from wagtail import hooks
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -27,13 +28,13 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from lms.models import AssessmentSignal, Gender, PostCategory, Rank
+from lms.people.models import AssessmentSignal, Gender, PostCategory, Rank
 
 from .blocks import CourseBodyBlock
 
 
 class Track(models.TextChoices):
-    """The five curricula of the party school's course system (DOMAIN.md §2)."""
+    """The five curricula of the party school's course system (docs/domain.md §2)."""
 
     POPULAR_SCIENCE = "popular_science", _("Mental-health popular science")
     STRESS_RESILIENCE = "stress_resilience", _("Work-stress resilience")
@@ -46,6 +47,18 @@ class DeliveryMode(models.TextChoices):
     ONLINE = "online", _("Online")
     OFFLINE = "offline", _("Offline")
     BLENDED = "blended", _("Blended")
+
+
+# Higher layers add their part of a page's context (a cadre's enrolment, progress and
+# recommendations) by registering fn(page, request, context) -> dict under this hook;
+# courses itself knows no learning state.
+PAGE_CONTEXT_HOOK = "courses_page_context"
+
+
+def context_from_hooks(page, request, context: dict) -> dict:
+    for extend in hooks.get_hooks(PAGE_CONTEXT_HOOK):
+        context.update(extend(page, request, context))
+    return context
 
 
 class CatalogueHomePage(Page):
@@ -62,14 +75,12 @@ class CatalogueHomePage(Page):
         verbose_name = _("catalogue home")
 
     def get_context(self, request, *args, **kwargs):
-        from search.recommendations import recommendation_panel
-
         from .catalogue import catalogue_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(catalogue_context(self, request.GET))
-        context["recommendations"] = recommendation_panel(request.user)
-        return context
+        # The cadre's recommendations, from lms.
+        return context_from_hooks(self, request, context)
 
 
 class CurriculumPage(Page):
@@ -243,19 +254,14 @@ class CoursePage(Page):
         return self.path[: -self.steplen]
 
     def get_context(self, request, *args, **kwargs):
-        from lms.views import course_page_context
-
         context = super().get_context(request, *args, **kwargs)
         context["lessons"] = list(
             LessonPage.objects.child_of(self).live().public().order_by("path")
         )
         context["upcoming_sessions"] = list(self.sessions.filter(ends_at__gte=timezone.now()))
         context["curriculum"] = self.get_parent().specific
-        # The cadre's enrolment, progress, session sign-ups and the course's rating.
-        context.update(
-            course_page_context(request, self, context["lessons"], context["upcoming_sessions"])
-        )
-        return context
+        # The cadre's enrolment, progress, session sign-ups and the course's rating (lms).
+        return context_from_hooks(self, request, context)
 
     def audience_description(self) -> list[str]:
         """Plain-language lines saying who the course is for (empty: everyone)."""
@@ -353,9 +359,11 @@ class LessonPage(Page):
         verbose_name = _("lesson")
         verbose_name_plural = _("lessons")
 
-    def get_context(self, request, *args, **kwargs):
-        from lms.views import lesson_page_context
+    def quizzes(self) -> dict[str, dict]:
+        """The lesson's quiz blocks by block id, in page order."""
+        return {block.id: block.value for block in self.body if block.block_type == "quiz"}
 
+    def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         course = self.get_parent().specific
         siblings = list(
@@ -374,8 +382,7 @@ class LessonPage(Page):
                 siblings[index_of + 1] if index_of + 1 < len(siblings) else None
             )
         # The cadre's progress and quiz state; a GET by an enrolled cadre records the visit.
-        context.update(lesson_page_context(request, self, course))
-        return context
+        return context_from_hooks(self, request, context)
 
 
 class Instructor(index.Indexed, models.Model):

@@ -7,7 +7,14 @@ from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .forms import DepartmentForm
+from courses.models import PAGE_CONTEXT_HOOK
+from lms.assessments import records
+from lms.learning import enrollment, pages
+from lms.learning.recommendations import VIEWER_PROFILE_HOOK
+from lms.people.forms import DepartmentForm
+from lms.people.roles import is_counsellor
+from search.documents import COURSE_STATISTICS_HOOK
+
 from .models import (
     AnnualTarget,
     AssessmentSignal,
@@ -17,7 +24,6 @@ from .models import (
     PostCategory,
     Rank,
 )
-from .roles import is_counsellor
 
 
 class RankViewSet(SnippetViewSet):
@@ -120,3 +126,24 @@ def register_counsellor_worklist_menu_item():
         icon_name="help",
         order=250,
     )
+
+
+# How the layers below reach lms without importing it -----------------------------------
+
+
+@hooks.register(PAGE_CONTEXT_HOOK)
+def learning_page_context(page, request, context):
+    """The cadre's part of the catalogue, course and lesson pages."""
+    return pages.page_context(page, request, context)
+
+
+@hooks.register(VIEWER_PROFILE_HOOK)
+def assessment_viewer_profile(cadre):
+    """The consented assessment profile, for recommendations."""
+    return records.viewer_profile(cadre)
+
+
+@hooks.register(COURSE_STATISTICS_HOOK)
+def enrolment_statistics(course_ids, *, whole):
+    """Enrolment counts behind the search index's popularity prior."""
+    return enrollment.course_statistics(course_ids, whole=whole)

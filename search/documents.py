@@ -7,10 +7,13 @@ queries, whatever the number of courses.
 import math
 from decimal import Decimal
 
-from django.db.models import Count, Max, Q
+from django.db.models import Q
 from django.utils.html import strip_tags
+from wagtail import hooks
 
 from courses.models import CoursePage, CurriculumPage, LessonPage
+
+COURSE_STATISTICS_HOOK = "search_course_statistics"
 
 
 def _stream_text(stream) -> str:
@@ -33,10 +36,19 @@ def _raw_text(value) -> str:
     return ""
 
 
+def course_statistics(course_ids: list[int], *, whole: bool) -> tuple[dict, int]:
+    """({course_id: {"enrolled", "completed"}}, the most enrolments of any live course).
+
+    Enrolments are kept by lms, which search does not import: lms answers through the
+    `search_course_statistics` hook. Without an answer every course has the same prior.
+    """
+    for provide in hooks.get_hooks(COURSE_STATISTICS_HOOK):
+        return provide(course_ids, whole=whole)
+    return {}, 0
+
+
 def build_documents(course_ids=None) -> list[dict]:
     """Documents for live, public courses (all, or those in course_ids)."""
-    from lms.models import Enrollment, EnrollmentStatus
-
     courses = (
         CoursePage.objects.live()
         .public()
@@ -60,27 +72,7 @@ def build_documents(course_ids=None) -> list[dict]:
         lesson_text.setdefault(lesson.path[: -lesson.steplen], []).append(
             f"{lesson.title} {_stream_text(lesson.body)}"
         )
-    stats = {
-        row["course_id"]: row
-        for row in Enrollment.objects.filter(course__in=courses)
-        .values("course_id")
-        .annotate(
-            enrolled=Count("pk"),
-            completed=Count("pk", filter=Q(status=EnrollmentStatus.COMPLETED)),
-        )
-    }
-    if course_ids is None:
-        most = max((row["enrolled"] for row in stats.values()), default=0)
-    else:
-        # Popularity is relative to the whole catalogue, so a one-course build (sync) gives
-        # the same prior as a full rebuild.
-        most = (
-            Enrollment.objects.filter(course__in=CoursePage.objects.live().public().values("pk"))
-            .values("course_id")
-            .annotate(enrolled=Count("pk"))
-            .aggregate(most=Max("enrolled"))["most"]
-            or 0
-        )
+    stats, most = course_statistics([course.pk for course in courses], whole=course_ids is None)
     documents = []
     for course in courses:
         curriculum = curricula.get(course.path[: -course.steplen])

@@ -13,9 +13,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import DeliveryMode, Track
-from lms.errors import LmsError
 
 from .backends.base import PAGE_SIZE, SearchQuery, SearchResults
+from .errors import InvalidFilter
 from .text import normalise_query
 
 MAX_PAGE = 1000
@@ -23,12 +23,6 @@ TRACK_LABELS = dict(Track.choices)
 MODE_LABELS = dict(DeliveryMode.choices)
 # URL parameter → the facet name in SearchResults.facets.
 FACET_PARAMS = {"track": "track", "mode": "delivery_mode"}
-
-
-class InvalidFilter(LmsError):
-    code = "invalid_filter"
-    status = 400
-    default_message = _("Some search filters are not valid; see the details.")
 
 
 def track_label(key: str) -> str:

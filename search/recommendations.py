@@ -1,10 +1,10 @@
 """Recommendations as pages and the API show them: the course, its link and why.
 
-A cadre is ranked with their own viewer (audience, assignments and, only while they
-consent, the assessment profile; search.ranking decides what of it may be used); anyone
-else gets the anonymous viewer. The non-personalised list is the same for everyone, so a
-cadre always has a choice that does not rest on their personal characteristics
-(PIPL Art. 24). Each list costs a fixed number of queries, whatever its length.
+The caller builds a cadre's viewer (audience, assignments and, only while they consent,
+the assessment profile: lms.learning.recommendations) and search.ranking decides what of
+it may be used; no viewer means the anonymous one. The non-personalised list is the same
+for everyone, so a cadre always has a choice that does not rest on their personal
+characteristics (PIPL Art. 24). Each list costs a fixed number of queries, whatever its length.
 """
 
 from dataclasses import dataclass, field
@@ -12,12 +12,10 @@ from dataclasses import dataclass, field
 from django.urls import NoReverseMatch, reverse
 from wagtail.models import Site
 
-from lms.roles import cadre_of
-
 from .backends import get_search_backend
 from .forms import track_label
-from .ranking import Recommendation
-from .viewers import anonymous_viewer, viewer_for
+from .ranking import Recommendation, Viewer
+from .viewers import anonymous_viewer
 
 TOP = 6
 POPULAR = 4
@@ -83,11 +81,9 @@ def _shown(found: list[Recommendation]) -> list[RecommendedCourse]:
     ]
 
 
-def recommendations_for(user, *, top: int = TOP) -> list[RecommendedCourse]:
-    """Courses for this user, best first, each with the reasons it is recommended."""
-    cadre = cadre_of(user)
-    viewer = viewer_for(cadre) if cadre is not None else anonymous_viewer()
-    return _shown(get_search_backend().recommend(viewer, top))
+def recommendations_for(viewer: Viewer | None, *, top: int = TOP) -> list[RecommendedCourse]:
+    """Courses for this viewer, best first, each with the reasons it is recommended."""
+    return _shown(get_search_backend().recommend(viewer or anonymous_viewer(), top))
 
 
 def popular_courses(*, top: int = POPULAR, exclude=()) -> list[RecommendedCourse]:
@@ -97,10 +93,8 @@ def popular_courses(*, top: int = POPULAR, exclude=()) -> list[RecommendedCourse
     return _shown([item for item in found if item.course_id not in exclude][:top])
 
 
-def recommendation_panel(user) -> RecommendationPanel | None:
-    """For cadres only (None for everyone else): their list and a popular list beside it."""
-    if cadre_of(user) is None:
-        return None
-    personal = recommendations_for(user)
+def recommendation_panel(viewer: Viewer) -> RecommendationPanel:
+    """A cadre's list and a popular list beside it."""
+    personal = recommendations_for(viewer)
     popular = popular_courses(exclude=[item.course_id for item in personal])
     return RecommendationPanel(personal=personal, popular=popular)

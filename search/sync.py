@@ -5,8 +5,9 @@ change concerns and, once the transaction commits, enqueue a task with each cour
 The tasks (search/tasks.py) call the service functions below, which load fresh rows, so
 running one twice, late or out of order does no harm.
 
-The database backend is written first and always, even when it is not configured: it is
-the store the Elasticsearch backend falls back to when its cluster is down.
+The fallback store (LMS_SEARCH_FALLBACK, the database backend by default) is written
+first and always, even when LMS_SEARCH_BACKENDS does not name it: it is what the
+Elasticsearch backend answers from while its cluster is down.
 """
 
 import logging
@@ -17,33 +18,38 @@ from wagtail.models import Page
 
 from courses.models import CoursePage, CurriculumPage, LessonPage
 
-from .backends import backend_settings, get_search_backend
-from .backends.database import DatabaseSearchBackend
+from .backends import backend_settings, fallback_backend, get_search_backend
 from .documents import build_documents
 from .models import IndexedCourse
 
 logger = logging.getLogger(__name__)
 
-# The name under which the always-written database store reports when no configured
-# backend is the database backend.
-DATABASE = "database"
+# The name under which the fallback store reports when no configured alias holds it.
+FALLBACK = "database"
 BATCH = 50
 
 
 def backends_to_write(aliases=None) -> list[tuple[str, object]]:
-    """(alias, backend) pairs, database backend first; all configured ones unless named."""
-    pairs, have_database = [], False
+    """(alias, backend) pairs, the fallback store first; all configured ones unless named.
+
+    Aliases that share a store (two database aliases: one table) are written once."""
+    store_of_record = fallback_backend().store
+    pairs, stores = [], set()
     for alias in backend_settings() if aliases is None else aliases:
         backend = get_search_backend(alias)
-        if isinstance(backend, DatabaseSearchBackend):
-            if have_database:
-                continue  # every database backend shares the one IndexedCourse table
-            have_database = True
+        if backend.store in stores:
+            continue
+        stores.add(backend.store)
         pairs.append((alias, backend))
-    if aliases is None and not have_database:
-        pairs.append((DATABASE, DatabaseSearchBackend({})))
-    pairs.sort(key=lambda pair: not isinstance(pair[1], DatabaseSearchBackend))
+    if aliases is None and store_of_record not in stores:
+        pairs.append((FALLBACK, fallback_backend()))
+    pairs.sort(key=lambda pair: pair[1].store != store_of_record)
     return pairs
+
+
+def is_store_of_record(backend) -> bool:
+    """The fallback store's errors are the task's errors; any other backend's are retried."""
+    return backend.store == fallback_backend().store
 
 
 def _write(aliases, action) -> dict[str, str]:
@@ -54,7 +60,7 @@ def _write(aliases, action) -> dict[str, str]:
     """
     failed = {}
     for alias, backend in backends_to_write(aliases):
-        if isinstance(backend, DatabaseSearchBackend):
+        if is_store_of_record(backend):
             action(backend)
             continue
         try:
@@ -104,7 +110,7 @@ def reconcile(aliases=None) -> dict[str, dict]:
             if extra:
                 backend.remove(sorted(extra))
         except Exception as exc:
-            if isinstance(backend, DatabaseSearchBackend):
+            if is_store_of_record(backend):
                 raise
             logger.warning("Search backend %r could not be reconciled: %s", alias, exc)
             report[alias] = {"error": str(exc) or exc.__class__.__name__}
@@ -131,7 +137,7 @@ def rebuild(aliases=None) -> dict:
         try:
             stats = backend.rebuild(documents)
         except Exception as exc:
-            if isinstance(backend, DatabaseSearchBackend):
+            if is_store_of_record(backend):
                 raise
             logger.warning("Search backend %r could not be rebuilt: %s", alias, exc)
             stats = {"error": str(exc) or exc.__class__.__name__}

@@ -5,6 +5,7 @@ from pathlib import Path
 import dj_database_url
 
 from config.env import env_bool, env_int, env_list, env_str
+from lms.conf import DEFAULTS as LMS_DEFAULTS
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -139,12 +140,15 @@ CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
 
-# Assessment answers and scores are encrypted with these keys (lms/crypto.py), never
-# with SECRET_KEY. Production must set LMS_ASSESSMENT_KEYS; dev and test use fixed keys.
-LMS_ASSESSMENT_KEYS = env_str("LMS_ASSESSMENT_KEYS", "")
-
-# How long assessments are kept before the daily task deletes them.
-LMS_ASSESSMENT_RETENTION_DAYS = env_int("LMS_ASSESSMENT_RETENTION_DAYS", 3 * 365)
+# The lms app's own settings; their defaults and meaning are in lms/conf.py.
+# Assessment answers and scores are encrypted with LMS_ASSESSMENT_KEYS
+# (lms/assessments/crypto.py), never with SECRET_KEY. Production must set it; dev and
+# test use fixed keys, which a system check refuses under production settings.
+LMS_ASSESSMENT_KEYS = env_str("LMS_ASSESSMENT_KEYS", LMS_DEFAULTS["LMS_ASSESSMENT_KEYS"])
+LMS_ASSESSMENT_RETENTION_DAYS = env_int(
+    "LMS_ASSESSMENT_RETENTION_DAYS", LMS_DEFAULTS["LMS_ASSESSMENT_RETENTION_DAYS"]
+)
+DEPLOYMENT_ENVIRONMENT = LMS_DEFAULTS["DEPLOYMENT_ENVIRONMENT"]
 CELERY_BEAT_SCHEDULE = {
     "purge-expired-assessments": {
         "task": "lms.tasks.purge_expired_assessments",
@@ -157,15 +161,15 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Trusted-header single sign-on (lms/sso.py): off unless the header name is given.
-LMS_SSO_HEADER = env_str("LMS_SSO_HEADER", "")
+# Trusted-header single sign-on (lms/people/sso.py): off unless the header name is given.
+LMS_SSO_HEADER = env_str("LMS_SSO_HEADER", LMS_DEFAULTS["LMS_SSO_HEADER"])
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 if LMS_SSO_HEADER:
     MIDDLEWARE.insert(
         MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
-        "lms.sso.TrustedHeaderMiddleware",
+        "lms.people.sso.TrustedHeaderMiddleware",
     )
-    AUTHENTICATION_BACKENDS.insert(0, "lms.sso.ExistingUsersOnlyBackend")
+    AUTHENTICATION_BACKENDS.insert(0, "lms.people.sso.ExistingUsersOnlyBackend")
 
 # Search backends for courses (see search/backends): the database alone by default; with
 # ELASTICSEARCH_URL, Elasticsearch answers and the database stays beside it as the fallback.

@@ -6,6 +6,8 @@ from .base import *  # noqa: F403
 from .base import STORAGES
 
 DEBUG = False
+# Turns on the system checks for committed keys, empty ALLOWED_HOSTS and DEBUG (lms/conf.py).
+DEPLOYMENT_ENVIRONMENT = "production"
 SECRET_KEY = env_str("SECRET_KEY")
 LMS_ASSESSMENT_KEYS = env_str("LMS_ASSESSMENT_KEYS")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")

@@ -3,6 +3,7 @@
 from .base import *  # noqa: F403
 
 DEBUG = False
+DEPLOYMENT_ENVIRONMENT = "test"
 SECRET_KEY = "test-only-key"  # noqa: S105
 LMS_ASSESSMENT_KEYS = "test1:dGVzdC1vbmx5LWtleS1mb3ItYXNzZXNzbWVudHMhIT0="  # noqa: S105
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]

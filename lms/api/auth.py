@@ -2,14 +2,15 @@
 
 from datetime import timedelta
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 from ninja.utils import check_csrf
 
 from lms.errors import NotACadre
-from lms.models import ApiToken, CadreProfile
+from lms.models.learning import ApiToken
+from lms.people.models import CadreProfile
+from lms.people.roles import cadre_of
 
 from .errors import CsrfFailed, InvalidToken
 
@@ -54,9 +55,9 @@ class SessionAuth(NinjaSessionAuth):
 AUTH = [TokenAuth(), SessionAuth()]
 
 
-def cadre_of(request) -> CadreProfile:
-    """The signed-in user's learner profile, or NotACadre (403)."""
-    try:
-        return request.auth.cadre_profile
-    except ObjectDoesNotExist:
-        raise NotACadre() from None
+def require_cadre(request) -> CadreProfile:
+    """The calling user's learner profile, or NotACadre (403)."""
+    cadre = cadre_of(request.auth)
+    if cadre is None:
+        raise NotACadre()
+    return cadre

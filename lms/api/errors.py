@@ -13,6 +13,7 @@ from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from lms.errors import LmsError
+from search.errors import SearchError
 
 logger = logging.getLogger("lms.api")
 
@@ -77,7 +78,7 @@ def errors(*statuses: int) -> dict[int, type[ErrorOut]]:
 def install(api) -> None:
     """Replace ninja's default handlers so every failure has the same shape."""
 
-    def respond(request, error: LmsError):
+    def respond(request, error: LmsError | SearchError):
         body = {
             "error": {
                 "code": error.code,
@@ -90,7 +91,7 @@ def install(api) -> None:
             response["WWW-Authenticate"] = "Bearer"
         return response
 
-    def on_lms_error(request, exc: LmsError):
+    def on_lms_error(request, exc: LmsError | SearchError):
         return respond(request, exc)
 
     def on_validation_error(request, exc: ValidationError):
@@ -123,3 +124,4 @@ def install(api) -> None:
     api.add_exception_handler(HttpError, on_http_error)
     api.add_exception_handler(ValidationError, on_validation_error)
     api.add_exception_handler(LmsError, on_lms_error)
+    api.add_exception_handler(SearchError, on_lms_error)

@@ -8,7 +8,7 @@ from ninja import Field, Schema
 from pydantic import StrictInt
 
 from courses.models import DeliveryMode, Track
-from lms.models import CreditSource, CreditStatus, EnrollmentOrigin, EnrollmentStatus
+from lms.models.learning import CreditSource, CreditStatus, EnrollmentOrigin, EnrollmentStatus
 
 # Page ids are 32-bit on PostgreSQL; larger numbers would be a database error, not a 404.
 MAX_ID = 2_147_483_647

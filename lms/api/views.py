@@ -10,18 +10,14 @@ from ninja import Path, Query, Router
 from ninja.responses import Status
 
 from courses.models import CoursePage, CurriculumPage, LessonPage
-from lms import certificates, credits, enrollment, progress, quizzes
-from lms.models import CreditRecord, Enrollment
+from lms.learning import certificates, credits, enrollment, progress, quizzes
+from lms.learning.recommendations import recommendations_for
+from lms.models.learning import CreditRecord, Enrollment
 from search.backends import get_search_backend
 from search.forms import SearchForm
-from search.recommendations import (
-    TOP,
-    page_url_resolver,
-    popular_courses,
-    recommendations_for,
-)
+from search.recommendations import TOP, page_url_resolver, popular_courses
 
-from .auth import AUTH, cadre_of
+from .auth import AUTH, require_cadre
 from .errors import CertificateNotFound, errors
 from .schemas import (
     MAX_ID,
@@ -118,7 +114,7 @@ def course_detail(request, course_id: PageId):
     summary="Enrol the caller (201 when new, 200 when already enrolled)",
 )
 def enrol(request, course_id: PageId):
-    cadre = cadre_of(request)
+    cadre = require_cadre(request)
     course = enrollment.available_course(course_id)
     record, created = enrollment.enrol(cadre, course)
     return Status(201 if created else 200, enrollment_out(record.pk))
@@ -133,7 +129,7 @@ def enrol(request, course_id: PageId):
     summary="Withdraw the caller from a course (progress is kept)",
 )
 def unenrol(request, course_id: PageId):
-    cadre = cadre_of(request)
+    cadre = require_cadre(request)
     course = enrollment.available_course(course_id)
     record = enrollment.unenrol(enrollment.enrollment_for(cadre, course))
     return enrollment_out(record.pk)
@@ -148,7 +144,7 @@ def unenrol(request, course_id: PageId):
     summary="The caller's enrollments, newest first",
 )
 def my_enrollments(request):
-    cadre = cadre_of(request)
+    cadre = require_cadre(request)
     return (
         Enrollment.objects.for_cadre(cadre)
         .with_course()
@@ -167,7 +163,7 @@ def my_enrollments(request):
     summary="Record where the caller is in a lesson, or complete it",
 )
 def lesson_progress(request, lesson_id: PageId, data: ProgressIn):
-    cadre = cadre_of(request)
+    cadre = require_cadre(request)
     lesson = progress.live_lesson(lesson_id)
     record = enrollment.enrollment_for(cadre, progress.course_of(lesson))
     visit = progress.record_visit(record, lesson, data.position or "")
@@ -191,7 +187,7 @@ def lesson_progress(request, lesson_id: PageId, data: ProgressIn):
     summary="Submit answers to a lesson's quiz and get the grade",
 )
 def submit_attempt(request, lesson_id: PageId, quiz_id: QuizId, data: AttemptIn):
-    cadre = cadre_of(request)
+    cadre = require_cadre(request)
     lesson = progress.live_lesson(lesson_id)
     record = enrollment.enrollment_for(cadre, progress.course_of(lesson))
     attempt, grade = quizzes.submit_attempt(record, lesson, quiz_id, data.answers)
@@ -227,7 +223,7 @@ def submit_attempt(request, lesson_id: PageId, quiz_id: QuizId, data: AttemptIn)
     summary="The caller's credit hours for a year against the yearly target",
 )
 def my_credits(request, year: Annotated[int | None, Query(ge=2000, le=2100)] = None):
-    cadre = cadre_of(request)
+    cadre = require_cadre(request)
     summary = credits.year_summary(cadre, year)
     return {
         "year": summary.year,
@@ -302,7 +298,7 @@ def search_courses(request, params: Query[SearchParams]):
     summary="Courses recommended to the caller, with reasons, and a non-personalised list",
 )
 def my_recommendations(request):
-    cadre_of(request)  # cadres only, like the other personal operations
+    require_cadre(request)  # cadres only, like the other personal operations
     return {
         "items": recommendations_for(request.auth, top=TOP),
         "non_personalised": popular_courses(top=TOP),

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from lms.reference_data import POST_CATEGORIES, RANKS, SIGNALS
+from lms.people.reference_data import POST_CATEGORIES, RANKS, SIGNALS
 
 
 def load_reference_data(apps, schema_editor):

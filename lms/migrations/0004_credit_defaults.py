@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django.db import migrations
 
-# DOMAIN.md §7 (2023 cadre-training regulation): county level and 四级调研员 and above
+# docs/domain.md §7.3 (2023 cadre-training regulation): county level and 四级调研员 and above
 # 550 学时 per 5 years (110 a year); township level and below 90 a year; everyone at
 # least 50 学时 of online self-study a year.
 TARGETS = [

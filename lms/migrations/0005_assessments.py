@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import lms.crypto
+import lms.assessments.crypto
 from django.conf import settings
 from django.db import migrations, models
 
@@ -52,8 +52,8 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('taken_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='taken at')),
-                ('answers', lms.crypto.EncryptedJSONField(verbose_name='answers')),
-                ('scores', lms.crypto.EncryptedJSONField(verbose_name='scores')),
+                ('answers', lms.assessments.crypto.EncryptedJSONField(verbose_name='answers')),
+                ('scores', lms.assessments.crypto.EncryptedJSONField(verbose_name='scores')),
                 ('key_id', models.CharField(editable=False, max_length=20)),
                 ('cadre', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assessments', to='lms.cadreprofile')),
                 ('instrument', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='lms.instrument')),
@@ -118,7 +118,7 @@ class Migration(migrations.Migration):
             name='PsychProfile',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('data', lms.crypto.EncryptedJSONField()),
+                ('data', lms.assessments.crypto.EncryptedJSONField()),
                 ('key_id', models.CharField(editable=False, max_length=20)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('cadre', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='psych_profile', to='lms.cadreprofile')),

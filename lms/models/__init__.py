@@ -1,3 +1,17 @@
+"""The lms app's models. People and reference data are defined in lms.people.models (the
+lowest layer) and re-exported here, so the app's model registry is complete."""
+
+from lms.people.models import (
+    AssessmentSignal,
+    CadreProfile,
+    Department,
+    Gender,
+    PostCategory,
+    Rank,
+    RankLadder,
+    SignalKind,
+)
+
 from .assessment import (
     Assessment,
     AssessmentConsent,
@@ -29,8 +43,6 @@ from .learning import (
     SessionSignup,
     SignupStatus,
 )
-from .profiles import CadreProfile, Gender
-from .reference import AssessmentSignal, Department, PostCategory, Rank, RankLadder, SignalKind
 
 __all__ = [
     "Assessment",

@@ -1,6 +1,6 @@
 """Assessments: health information under PIPL Art. 28.
 
-Answers, scores and the derived profile are encrypted at rest (lms/crypto.py). Only
+Answers, scores and the derived profile are encrypted at rest (lms/assessments/crypto.py). Only
 the cadre, and counsellors the cadre consented to, ever see an individual's results;
 every such read is written to the append-only audit log.
 """
@@ -14,8 +14,8 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.models import RevisionMixin
 
-from ..crypto import EncryptedJSONField
-from .profiles import CadreProfile
+from lms.assessments.crypto import EncryptedJSONField
+from lms.people.models import CadreProfile
 
 
 class Instrument(models.Model):
@@ -96,7 +96,7 @@ class Assessment(models.Model):
         return f"{self.instrument_id} @ {self.taken_at:%Y-%m-%d}"
 
     def save(self, *args, **kwargs):
-        from ..crypto import primary_key_id
+        from lms.assessments.crypto import primary_key_id
 
         self.key_id = primary_key_id()
         super().save(*args, **kwargs)
@@ -120,7 +120,7 @@ class PsychProfile(models.Model):
         return f"profile {self.cadre_id}"
 
     def save(self, *args, **kwargs):
-        from ..crypto import primary_key_id
+        from lms.assessments.crypto import primary_key_id
 
         self.key_id = primary_key_id()
         super().save(*args, **kwargs)
@@ -203,7 +203,7 @@ class AuditLog(models.Model):
 
 
 class ProfileRules(RevisionMixin, models.Model):
-    """Ladder thresholds and the signal → track map (DOMAIN.md §5–6): proposals kept as data.
+    """Ladder thresholds and the signal → track map (docs/domain.md §5–6): proposals kept as data.
 
     Revisions keep the audit trail of every change; only users with the
     `lms.change_profilerules` permission may edit.
@@ -229,16 +229,22 @@ class ProfileRules(RevisionMixin, models.Model):
         return self.name
 
     @classmethod
-    def current(cls) -> "ProfileRules":
-        from ..scoring import DEFAULT_THRESHOLDS
-        from ..signal_tracks import DEFAULT_SIGNAL_TRACKS
+    def defaults(cls) -> dict:
+        from lms.assessments.scoring import DEFAULT_THRESHOLDS
+        from lms.assessments.signal_tracks import DEFAULT_SIGNAL_TRACKS
 
-        rules = cls.objects.order_by("pk").first()
-        if rules is None:
-            rules = cls.objects.create(
-                thresholds=DEFAULT_THRESHOLDS, signal_tracks=DEFAULT_SIGNAL_TRACKS
-            )
-        return rules
+        return {"thresholds": DEFAULT_THRESHOLDS, "signal_tracks": DEFAULT_SIGNAL_TRACKS}
+
+    @classmethod
+    def current(cls) -> "ProfileRules":
+        """The rules in force. Reading never writes: before the first rules are installed
+        (post_migrate) the shipped defaults are used, unsaved."""
+        return cls.objects.order_by("pk").first() or cls(**cls.defaults())
+
+    @classmethod
+    def install_defaults(cls) -> None:
+        if not cls.objects.exists():
+            cls.objects.create(**cls.defaults())
 
 
 @register_setting(icon="warning")

@@ -16,7 +16,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.models import Orderable
 
-from .profiles import CadreProfile
+from lms.people.models import CadreProfile
 
 
 class EnrollmentOrigin(models.TextChoices):
@@ -349,7 +349,7 @@ class OnlineCreditMode(models.TextChoices):
 
 @register_setting(icon="time")
 class CreditPolicy(ClusterableModel, BaseGenericSetting):
-    """How online learning converts to credit hours (local rules differ, DOMAIN.md §7)."""
+    """How online learning converts to credit hours (local rules differ, docs/domain.md §7.3)."""
 
     online_mode = models.CharField(
         _("online credit hours"),

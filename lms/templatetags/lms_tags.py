@@ -47,6 +47,6 @@ def quiz_view(context, value, block_id):
 @register.filter
 def is_counsellor(user) -> bool:
     """For the header: counsellors get a link to their follow-up worklist."""
-    from lms.roles import is_counsellor as user_is_counsellor
+    from lms.people.roles import is_counsellor as user_is_counsellor
 
     return user_is_counsellor(user)

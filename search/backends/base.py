@@ -67,6 +67,12 @@ class BaseSearchBackend:
     def __init__(self, params: dict):
         self.params = params
 
+    @property
+    def store(self) -> str:
+        """Where this backend keeps its documents. Two aliases with the same store are
+        one index: sync writes it once, and the fallback store is recognised by it."""
+        raise NotImplementedError
+
     # Indexing: documents come from search.documents.build_documents.
     def index_documents(self, documents: list[dict]) -> None:
         raise NotImplementedError

@@ -36,6 +36,8 @@ def highlight(text: str, terms: list[str]) -> str:
 
 class DatabaseSearchBackend(BaseSearchBackend):
     name = "database"
+    # Every database backend reads and writes the one IndexedCourse table.
+    store = "database:IndexedCourse"
 
     def index_documents(self, documents):
         with transaction.atomic():

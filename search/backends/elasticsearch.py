@@ -14,8 +14,8 @@ from elasticsearch import ApiError, Elasticsearch, TransportError, dsl, helpers
 
 from ..ranking import Viewer, eligible, finish, profile_terms, score
 from ..text import tokens
+from . import fallback_backend
 from .base import FACETS, BaseSearchBackend, Hit, SearchQuery, SearchResults
-from .database import DatabaseSearchBackend
 
 logger = logging.getLogger(__name__)
 UNAVAILABLE = (TransportError, ApiError, ConnectionError, TimeoutError)
@@ -37,8 +37,14 @@ class ElasticsearchBackend(BaseSearchBackend):
 
             options["node_class"] = PlainJsonNode
         options.update(params.get("OPTIONS", {}))
-        self.client = Elasticsearch(params.get("URLS", ["http://127.0.0.1:9200"]), **options)
-        self.fallback = DatabaseSearchBackend({})
+        self.urls = list(params.get("URLS", ["http://127.0.0.1:9200"]))
+        self.client = Elasticsearch(self.urls, **options)
+        # Where search and recommendations go while the cluster is down (LMS_SEARCH_FALLBACK).
+        self.fallback = fallback_backend()
+
+    @property
+    def store(self) -> str:
+        return f"elasticsearch:{','.join(sorted(self.urls))}/{self.alias}"
 
     # --- index ------------------------------------------------------------------------
 

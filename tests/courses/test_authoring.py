@@ -8,8 +8,8 @@ from django.utils import timezone
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from courses.models import CoursePage
-from lms.accounts import ensure_user, instructors_group
 from lms.models import Rank
+from lms.people.accounts import ensure_user, instructors_group
 
 pytestmark = pytest.mark.django_db
 

@@ -78,7 +78,7 @@ def catalogue(home):
 
 
 def viewer(**fields):
-    from lms.signal_tracks import DEFAULT_SIGNAL_TRACKS
+    from lms.assessments.signal_tracks import DEFAULT_SIGNAL_TRACKS
 
     clerk = rank("clerk_1")
     defaults = {

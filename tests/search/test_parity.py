@@ -14,12 +14,12 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
+from lms.learning.recommendations import viewer_for
 from lms.models import CadreProfile
 from search.backends.database import DatabaseSearchBackend
 from search.backends.elasticsearch import ElasticsearchBackend
 from search.documents import build_documents
 from search.ranking import CRISIS, HIGH
-from search.viewers import viewer_for
 
 pytestmark = pytest.mark.django_db
 POPULATION = 150

@@ -5,12 +5,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from courses.models import Track
-from lms import assessments
+from lms.assessments import records as assessments
+from lms.learning.recommendations import recommendation_panel, recommendations_for
 from lms.models import AssessmentSignal, PsychProfile
 from search.backends import get_search_backend
 from search.documents import build_documents
 from search.ranking import CRISIS, ELEVATED
-from search.recommendations import recommendation_panel, recommendations_for
 from tests.factories import make_cadre, make_course, make_curriculum
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from courses.models import DeliveryMode, Track
-from lms import assessments
+from lms.assessments import records as assessments
 from lms.models import ApiToken, AssessmentSignal, PsychProfile
 from search.backends import get_search_backend
 from search.documents import build_documents

@@ -10,7 +10,7 @@ from wagtail.models import PageViewRestriction
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from courses.models import CoursePage, Track
-from lms.accounts import ensure_user, instructors_group
+from lms.people.accounts import ensure_user, instructors_group
 from search import sync, tasks
 from search.backends.base import SearchQuery
 from search.backends.database import DatabaseSearchBackend

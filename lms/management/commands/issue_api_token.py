@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from lms.models import ApiToken
+from lms.models.learning import ApiToken
 
 
 class Command(BaseCommand):

@@ -1,9 +1,14 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from lms.assessments import sync_instruments
-from lms.instruments import InstrumentError, read_json, validate_definition, validate_item_texts
-from lms.models import Instrument
+from lms.assessments.instruments import (
+    InstrumentError,
+    read_json,
+    validate_definition,
+    validate_item_texts,
+)
+from lms.assessments.records import sync_instruments
+from lms.models.assessment import Instrument
 
 
 class Command(BaseCommand):

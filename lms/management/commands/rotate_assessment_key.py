@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from lms.crypto import primary_key_id
-from lms.models import Assessment, AuditAction, AuditLog, PsychProfile
+from lms.assessments.crypto import primary_key_id
+from lms.models.assessment import Assessment, AuditAction, AuditLog, PsychProfile
 
 
 class Command(BaseCommand):

@@ -7,12 +7,12 @@ from django.db import transaction
 
 from courses.demo import seed_catalogue
 from courses.models import CatalogueHomePage
-from lms.accounts import ensure_user, instructors_group
-from lms.demo import seed_departments, seed_population
-from lms.demo_assessments import seed_assessments
-from lms.demo_learning import seed_learning
-from lms.models import CadreProfile, Department, PostCategory, Rank
-from lms.roles import DEPARTMENT_ADMINS, counsellors_group
+from lms.demo.assessments import seed_assessments
+from lms.demo.learning import seed_learning
+from lms.demo.population import seed_departments, seed_population
+from lms.people.accounts import ensure_user, instructors_group
+from lms.people.models import CadreProfile, Department, PostCategory, Rank
+from lms.people.roles import DEPARTMENT_ADMINS, counsellors_group
 
 DEFAULT_PASSWORD = "xinyu-demo-2026"  # noqa: S105  (demo accounts only; printed on purpose)
 

@@ -1,0 +1,75 @@
+"""The lms app's own settings: their defaults in one place, and the system checks that
+refuse a bad configuration when the site starts (`manage.py check`, runserver, migrate),
+not at the first request that needs it. The assessment key ring is checked where it is
+parsed (lms.assessments.crypto, lms.E001 and lms.E002).
+
+Read a setting as `lms_settings.LMS_ASSESSMENT_RETENTION_DAYS`: the project's value if
+config/settings sets one, else the default below.
+"""
+
+from django.conf import settings
+from django.core import checks
+
+DEFAULTS = {
+    # kid:fernet-key[,kid:fernet-key…]; the first encrypts, all decrypt (lms.assessments.crypto).
+    "LMS_ASSESSMENT_KEYS": "",
+    # Assessments older than this are deleted by the daily beat task.
+    "LMS_ASSESSMENT_RETENTION_DAYS": 3 * 365,
+    # Trusted-header single sign-on (lms.people.sso): off unless a header name is given.
+    "LMS_SSO_HEADER": "",
+    # "production" turns on the checks for committed keys and missing hosts.
+    "DEPLOYMENT_ENVIRONMENT": "development",
+}
+
+# The keys committed in config/settings/dev.py and test.py: anyone can read them, so
+# they must never protect real data.
+COMMITTED_ASSESSMENT_KEYS = {
+    "ZGV2LW9ubHkta2V5LW5vdC1mb3ItcHJvZHVjdGlvbiE=",
+    "dGVzdC1vbmx5LWtleS1mb3ItYXNzZXNzbWVudHMhIT0=",
+}
+COMMITTED_SECRET_KEYS = {"dev-only-insecure-key-not-for-production", "test-only-key"}
+
+
+class LmsSettings:
+    def __getattr__(self, name):
+        if name not in DEFAULTS:
+            raise AttributeError(name)
+        return getattr(settings, name, DEFAULTS[name])
+
+
+lms_settings = LmsSettings()
+
+
+def in_production() -> bool:
+    return lms_settings.DEPLOYMENT_ENVIRONMENT == "production"
+
+
+@checks.register(checks.Tags.security)
+def check_production_settings(app_configs=None, **kwargs):
+    if not in_production():
+        return []
+    errors = []
+    if settings.SECRET_KEY in COMMITTED_SECRET_KEYS:
+        errors.append(
+            checks.Error(
+                "SECRET_KEY is a key committed to the repository.",
+                hint="Set SECRET_KEY in the environment to a long random value.",
+                id="lms.E003",
+            )
+        )
+    if not settings.ALLOWED_HOSTS:
+        errors.append(
+            checks.Error(
+                "ALLOWED_HOSTS is empty: every request would be refused with 400.",
+                hint="Set ALLOWED_HOSTS to the site's host names, comma-separated.",
+                id="lms.E004",
+            )
+        )
+    if settings.DEBUG:
+        errors.append(
+            checks.Error(
+                "DEBUG is on under production settings.",
+                id="lms.E005",
+            )
+        )
+    return errors

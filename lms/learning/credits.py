@@ -1,0 +1,130 @@
+"""Credit hours (学时): how much a course earns, the ledger, and the yearly target."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from courses.models import CoursePage
+from lms.models.learning import (
+    AnnualTarget,
+    CreditPolicy,
+    CreditRecord,
+    CreditSource,
+    CreditStatus,
+    Enrollment,
+    OnlineCreditMode,
+)
+from lms.people.models import CadreProfile
+
+
+def online_hours_for(course: CoursePage, *, quiz_passed: bool) -> Decimal:
+    """Hours an online course earns under the configured policy."""
+    policy = CreditPolicy.load()
+    if policy.online_mode == OnlineCreditMode.COURSE:
+        return course.credit_hours
+    bands = sorted(policy.bands.all(), key=lambda band: band.min_minutes, reverse=True)
+    hours = next(
+        (band.hours for band in bands if course.estimated_minutes >= band.min_minutes),
+        Decimal("0"),
+    )
+    return hours + (policy.quiz_bonus if quiz_passed else Decimal("0"))
+
+
+def award(
+    cadre: CadreProfile, course: CoursePage, hours: Decimal, source: str, on=None
+) -> tuple[CreditRecord, bool]:
+    """Add a course's hours to the ledger once; a second award returns the first record."""
+    try:
+        with transaction.atomic():
+            return CreditRecord.objects.get_or_create(
+                cadre=cadre,
+                course=course,
+                source=source,
+                defaults={
+                    "title": course.title,
+                    "hours": hours,
+                    "earned_on": on or timezone.localdate(),
+                    "status": CreditStatus.APPROVED,
+                },
+            )
+    except IntegrityError:
+        return CreditRecord.objects.get(cadre=cadre, course=course, source=source), False
+
+
+def award_course_completion(enrollment: Enrollment, *, quiz_passed: bool) -> CreditRecord:
+    hours = online_hours_for(enrollment.course, quiz_passed=quiz_passed)
+    on = timezone.localdate(enrollment.completed_at) if enrollment.completed_at else None
+    record, _ = award(enrollment.cadre, enrollment.course, hours, CreditSource.ONLINE, on)
+    return record
+
+
+def declare(cadre: CadreProfile, *, title: str, hours: Decimal, earned_on, note="") -> CreditRecord:
+    """A cadre declares hours earned elsewhere; they count once an administrator approves."""
+    return CreditRecord.objects.create(
+        cadre=cadre,
+        title=title,
+        hours=hours,
+        earned_on=earned_on,
+        source=CreditSource.DECLARED,
+        status=CreditStatus.PENDING,
+        note=note,
+    )
+
+
+def decide(record: CreditRecord, *, approve: bool, by) -> CreditRecord:
+    record.status = CreditStatus.APPROVED if approve else CreditStatus.REJECTED
+    record.decided_by = by
+    record.save(update_fields=["status", "decided_by"])
+    return record
+
+
+def target_for(cadre: CadreProfile) -> AnnualTarget | None:
+    ordinal = cadre.rank.ordinal
+    return (
+        AnnualTarget.objects.filter(min_ordinal__lte=ordinal, max_ordinal__gte=ordinal)
+        .order_by("-min_ordinal")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class YearSummary:
+    year: int
+    total: Decimal
+    online: Decimal
+    pending: Decimal
+    target: AnnualTarget | None
+
+    @property
+    def percent_of_target(self) -> int:
+        if not self.target or not self.target.annual_hours:
+            return 0
+        return min(100, round(100 * self.total / self.target.annual_hours))
+
+    @property
+    def remaining(self) -> Decimal:
+        if not self.target:
+            return Decimal("0")
+        return max(Decimal("0"), self.target.annual_hours - self.total)
+
+
+def year_summary(cadre: CadreProfile, year: int | None = None) -> YearSummary:
+    """Approved hours this year against the cadre's target, in one aggregate query."""
+    year = year or timezone.localdate().year
+    approved = Q(status=CreditStatus.APPROVED)
+    totals = CreditRecord.objects.filter(cadre=cadre, earned_on__year=year).aggregate(
+        total=Sum("hours", filter=approved),
+        online=Sum("hours", filter=approved & Q(source=CreditSource.ONLINE)),
+        pending=Sum("hours", filter=Q(status=CreditStatus.PENDING)),
+    )
+    zero = Decimal("0")
+    return YearSummary(
+        year=year,
+        total=totals["total"] or zero,
+        online=totals["online"] or zero,
+        pending=totals["pending"] or zero,
+        target=target_for(cadre),
+    )

@@ -1,0 +1,97 @@
+"""Lesson progress and course completion."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from courses.models import CoursePage, LessonPage
+from lms.errors import LessonNotFound, QuizNotPassed
+from lms.models.learning import Enrollment, EnrollmentStatus, LessonProgress, QuizAttempt
+
+
+def live_lesson(lesson_id: int) -> LessonPage:
+    lesson = LessonPage.objects.live().public().filter(pk=lesson_id).first()
+    if lesson is None:
+        raise LessonNotFound()
+    return lesson
+
+
+def course_of(lesson: LessonPage) -> CoursePage:
+    return CoursePage.objects.get(path=lesson.path[: -lesson.steplen])
+
+
+def check_lesson_in_course(enrollment: Enrollment, lesson: LessonPage) -> None:
+    course = enrollment.course
+    if not (lesson.path.startswith(course.path) and lesson.depth == course.depth + 1):
+        raise LessonNotFound()
+
+
+def required_lessons(course: CoursePage):
+    return LessonPage.objects.child_of(course).live().filter(required=True)
+
+
+def record_visit(enrollment: Enrollment, lesson: LessonPage, position: str = "") -> LessonProgress:
+    """Note that the cadre opened a lesson, and where they are, to resume later."""
+    check_lesson_in_course(enrollment, lesson)
+    progress, created = LessonProgress.objects.get_or_create(enrollment=enrollment, lesson=lesson)
+    if position and progress.position != position:
+        progress.position = position[:100]
+        progress.save(update_fields=["position"])
+    now = timezone.now()
+    Enrollment.objects.filter(pk=enrollment.pk).update(last_lesson=lesson, last_activity_at=now)
+    enrollment.last_lesson, enrollment.last_activity_at = lesson, now
+    return progress
+
+
+def lesson_quizzes_passed(enrollment: Enrollment, lesson: LessonPage) -> bool:
+
+    quiz_ids = set(lesson.quizzes())
+    if not quiz_ids:
+        return True
+    passed = set(
+        QuizAttempt.objects.filter(
+            enrollment=enrollment, lesson=lesson, quiz_id__in=quiz_ids, passed=True
+        ).values_list("quiz_id", flat=True)
+    )
+    return quiz_ids <= passed
+
+
+def complete_lesson(enrollment: Enrollment, lesson: LessonPage) -> LessonProgress:
+    """Mark a lesson complete (its quizzes must be passed) and complete the course if due."""
+    check_lesson_in_course(enrollment, lesson)
+    if not lesson_quizzes_passed(enrollment, lesson):
+        raise QuizNotPassed()
+    progress, _ = LessonProgress.objects.get_or_create(enrollment=enrollment, lesson=lesson)
+    if progress.completed_at is None:
+        progress.completed_at = timezone.now()
+        progress.save(update_fields=["completed_at"])
+    maybe_complete_course(enrollment)
+    return progress
+
+
+def maybe_complete_course(enrollment: Enrollment) -> bool:
+    """Complete the course when every required lesson is complete. Awards hours once."""
+    from lms.learning.certificates import issue_certificate
+    from lms.learning.credits import award_course_completion
+
+    required = set(required_lessons(enrollment.course).values_list("pk", flat=True))
+    if not required:
+        return False
+    done = set(
+        LessonProgress.objects.filter(
+            enrollment=enrollment, lesson_id__in=required, completed_at__isnull=False
+        ).values_list("lesson_id", flat=True)
+    )
+    if required - done:
+        return False
+    with transaction.atomic():
+        locked = Enrollment.objects.select_for_update().select_related("course", "cadre")
+        fresh = locked.get(pk=enrollment.pk)
+        if fresh.completed_at is None:
+            fresh.completed_at = timezone.now()
+        fresh.status = EnrollmentStatus.COMPLETED
+        fresh.save(update_fields=["status", "completed_at"])
+        quiz_passed = QuizAttempt.objects.filter(enrollment=fresh, passed=True).exists()
+        award_course_completion(fresh, quiz_passed=quiz_passed)
+        issue_certificate(fresh)
+    enrollment.status, enrollment.completed_at = fresh.status, fresh.completed_at
+    return True

@@ -1,0 +1,75 @@
+"""Recommendations for a cadre: the viewer search ranks with, and the panels pages show.
+
+What a viewer may know of a cadre is gathered here in a fixed number of queries: rank,
+gender, post, age, completed courses and required assignments. The assessment profile
+is not a learning concept: it reaches the viewer through the `lms_viewer_profile` hook,
+which lms.assessments answers (lms/wagtail_hooks.py) only while the cadre's consent is
+active. Without an answer, recommendations rest on audience, assignments and popularity.
+The viewer is passed to a search backend as query parameters and never indexed.
+"""
+
+from django.utils import timezone
+from wagtail import hooks
+
+from lms.models.learning import Enrollment, EnrollmentStatus
+from lms.people.models import AssessmentSignal, CadreProfile
+from lms.people.roles import cadre_of
+from search import recommendations as search_recommendations
+from search.ranking import Viewer
+from search.recommendations import TOP, RecommendationPanel, RecommendedCourse
+
+VIEWER_PROFILE_HOOK = "lms_viewer_profile"
+
+
+def viewer_profile(cadre: CadreProfile) -> dict | None:
+    """{"signals", "rung", "signal_tracks"} from whoever may share them, or None."""
+    for provide in hooks.get_hooks(VIEWER_PROFILE_HOOK):
+        profile = provide(cadre)
+        if profile is not None:
+            return profile
+    return None
+
+
+def viewer_for(cadre: CadreProfile, *, personalised: bool = True) -> Viewer:
+    today = timezone.localdate()
+    enrollments = Enrollment.objects.filter(cadre=cadre).values_list(
+        "course_id", "status", "required", "due_date"
+    )
+    completed, required_due = set(), []
+    for course_id, status, required, due_date in enrollments:
+        if status == EnrollmentStatus.COMPLETED:
+            completed.add(course_id)
+        elif required and status == EnrollmentStatus.ACTIVE:
+            required_due.append((course_id, due_date.isoformat() if due_date else ""))
+    profile = (viewer_profile(cadre) if personalised else None) or {}
+    return Viewer(
+        rank_id=cadre.rank_id,
+        rank_ordinal=cadre.rank.ordinal,
+        rank_name=cadre.rank.name,
+        gender=cadre.gender,
+        post_category=cadre.post_category.code,
+        age=cadre.age_in(today.year),
+        completed=frozenset(completed),
+        required_due=tuple(sorted(required_due)),
+        signals=tuple(profile.get("signals", ())),
+        rung=profile.get("rung"),
+        signal_tracks=profile.get("signal_tracks", {}),
+        signal_names=dict(AssessmentSignal.objects.values_list("key", "name")),
+    )
+
+
+def recommendations_for(user, *, top: int = TOP) -> list[RecommendedCourse]:
+    """Courses for this user, best first, each with its reasons (anyone not a cadre gets
+    the anonymous, popularity-ranked list)."""
+    cadre = cadre_of(user)
+    if cadre is None:
+        return search_recommendations.recommendations_for(None, top=top)
+    return search_recommendations.recommendations_for(viewer_for(cadre), top=top)
+
+
+def recommendation_panel(user) -> RecommendationPanel | None:
+    """For cadres only (None for everyone else): their list and a popular list beside it."""
+    cadre = cadre_of(user)
+    if cadre is None:
+        return None
+    return search_recommendations.recommendation_panel(viewer_for(cadre))

@@ -1,0 +1,107 @@
+"""Offline session sign-ups: seats up to capacity, then a first-come waiting list."""
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from courses.models import CoursePage, OfflineSession
+from lms.errors import SessionNotAvailable
+from lms.learning.enrollment import enrol
+from lms.models.learning import SessionSignup, SignupStatus
+from lms.people.models import CadreProfile
+
+ACTIVE = (SignupStatus.ENROLLED, SignupStatus.WAITLISTED, SignupStatus.ATTENDED)
+SEATED = (SignupStatus.ENROLLED, SignupStatus.ATTENDED)
+
+
+def open_session(session_id: int) -> OfflineSession:
+    session = (
+        OfflineSession.objects.select_related("page")
+        .filter(pk=session_id, starts_at__gt=timezone.now(), page__live=True)
+        .first()
+    )
+    if session is None:
+        raise SessionNotAvailable()
+    return session
+
+
+@transaction.atomic
+def sign_up(cadre: CadreProfile, session: OfflineSession) -> SessionSignup:
+    """Take a seat if one is free, else join the waiting list. Idempotent per cadre."""
+    # Lock the session row: concurrent sign-ups are counted one after another.
+    session = OfflineSession.objects.select_for_update().get(pk=session.pk)
+    signup = SessionSignup.objects.filter(session=session, cadre=cadre).first()
+    if signup is not None and signup.status in ACTIVE:
+        return signup
+    seats_taken = SessionSignup.objects.filter(session=session, status__in=SEATED).count()
+    status = SignupStatus.ENROLLED if seats_taken < session.capacity else SignupStatus.WAITLISTED
+    if signup is None:
+        signup = SessionSignup.objects.create(session=session, cadre=cadre, status=status)
+    else:
+        # Coming back after cancelling joins the back of the queue.
+        signup.status, signup.created_at = status, timezone.now()
+        signup.save(update_fields=["status", "created_at", "updated_at"])
+    enrol(cadre, CoursePage.objects.get(pk=session.page_id))
+    return signup
+
+
+@transaction.atomic
+def cancel(signup: SessionSignup) -> SessionSignup | None:
+    """Cancel a sign-up; a freed seat goes to the first on the waiting list (returned)."""
+    OfflineSession.objects.select_for_update().get(pk=signup.session_id)
+    signup = SessionSignup.objects.get(pk=signup.pk)
+    freed_seat = signup.status == SignupStatus.ENROLLED
+    if signup.status in (SignupStatus.ENROLLED, SignupStatus.WAITLISTED):
+        signup.status = SignupStatus.CANCELLED
+        signup.save(update_fields=["status", "updated_at"])
+    if not freed_seat:
+        return None
+    promoted = (
+        SessionSignup.objects.filter(session_id=signup.session_id, status=SignupStatus.WAITLISTED)
+        .order_by("created_at", "pk")
+        .first()
+    )
+    if promoted is not None:
+        promoted.status = SignupStatus.ENROLLED
+        promoted.save(update_fields=["status", "updated_at"])
+    return promoted
+
+
+def seats_left(session: OfflineSession) -> int:
+    taken = SessionSignup.objects.filter(session=session, status__in=SEATED).count()
+    return max(0, session.capacity - taken)
+
+
+def waitlist_position(signup: SessionSignup) -> int:
+    """1-based place in the queue, in the order cancel() promotes people."""
+    ahead = SessionSignup.objects.filter(
+        session_id=signup.session_id, status=SignupStatus.WAITLISTED
+    ).filter(
+        Q(created_at__lt=signup.created_at) | Q(created_at=signup.created_at, pk__lt=signup.pk)
+    )
+    return ahead.count() + 1
+
+
+@transaction.atomic
+def record_attendance(signup: SessionSignup) -> SessionSignup:
+    """Mark a seated cadre as attended and award the course's hours once (offline source)."""
+    from lms.learning.credits import award
+    from lms.models.learning import CreditSource
+
+    signup = (
+        SessionSignup.objects.select_for_update().select_related("session__page").get(pk=signup.pk)
+    )
+    if signup.status not in (SignupStatus.ENROLLED, SignupStatus.ATTENDED):
+        raise SessionNotAvailable()
+    if signup.status != SignupStatus.ATTENDED:
+        signup.status = SignupStatus.ATTENDED
+        signup.save(update_fields=["status", "updated_at"])
+    course = signup.session.page
+    award(
+        signup.cadre,
+        course,
+        course.credit_hours,
+        CreditSource.OFFLINE,
+        timezone.localdate(signup.session.starts_at),
+    )
+    return signup

@@ -1,0 +1,391 @@
+"""The cadre's learning pages: thin views over the lms services.
+
+Every action is a POST from a plain HTML form (CSRF, no JavaScript needed) that calls one
+service and redirects back with a message. Access errors (not a cadre, not enrolled, not
+found) render a calm page with the error's status; rule conflicts (a required course, no
+attempts left) go back to the page with the error's message.
+
+The course and lesson pages are served by Wagtail; the cadre's part of their context
+comes from lms.learning.pages through the courses_page_context hook.
+"""
+
+import re
+from functools import wraps
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import F
+from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from lms.errors import (
+    AlreadyCompleted,
+    AttemptsExhausted,
+    FeedbackNotAllowed,
+    InvalidAnswers,
+    LmsError,
+    NotACadre,
+    QuizNotPassed,
+    RequiredCourse,
+)
+from lms.learning.certificates import verify
+from lms.learning.credits import year_summary
+from lms.learning.enrollment import available_course, enrol, enrollment_for, unenrol
+from lms.learning.feedback import leave_feedback
+from lms.learning.pages import RATINGS
+from lms.learning.progress import complete_lesson, course_of, live_lesson
+from lms.learning.quizzes import submit_attempt
+from lms.learning.recommendations import recommendation_panel
+from lms.learning.signups import cancel, open_session, sign_up, waitlist_position
+from lms.models.learning import (
+    Certificate,
+    Enrollment,
+    EnrollmentStatus,
+    SessionSignup,
+    SignupStatus,
+)
+from lms.people.roles import cadre_of
+
+# Who is asking -------------------------------------------------------------------------
+
+
+def error_page(request, error: LmsError, status: int | None = None):
+    return render(request, "lms/error.html", {"error": error}, status=status or error.status)
+
+
+def back_with_error(request, error: LmsError, url: str):
+    messages.error(request, error.message)
+    return redirect(url)
+
+
+def _as_cadre(view):
+    """Pass the request's cadre to the view; domain errors it leaves alone become a calm page."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            cadre = cadre_of(request.user)
+            if cadre is None:
+                raise NotACadre()
+            return view(request, cadre, *args, **kwargs)
+        except LmsError as error:
+            return error_page(request, error)
+
+    return wrapper
+
+
+def cadre_page(view):
+    """A page for a logged-in cadre; everyone else gets a calm 403 page."""
+    return login_required(_as_cadre(view))
+
+
+def cadre_action(view):
+    """A POST by a logged-in cadre."""
+    return login_required(require_POST(_as_cadre(view)))
+
+
+def safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+# Enrolling, withdrawing and rating ------------------------------------------------------
+
+
+@cadre_action
+def enrol_view(request, cadre, course_id):
+    course = available_course(course_id)
+    _enrollment, created = enrol(cadre, course)
+    if created:
+        messages.success(
+            request,
+            _("You are enrolled in “%(title)s”. Take your time: your progress is saved as you go.")
+            % {"title": course.title},
+        )
+    else:
+        messages.info(
+            request,
+            _("You are enrolled in “%(title)s”; your earlier progress is kept.")
+            % {"title": course.title},
+        )
+    return redirect(safe_next(request, course.get_url(request)))
+
+
+@cadre_action
+def withdraw_view(request, cadre, course_id):
+    course = available_course(course_id)
+    back = course.get_url(request)
+    try:
+        unenrol(enrollment_for(cadre, course))
+    except (RequiredCourse, AlreadyCompleted) as error:
+        return back_with_error(request, error, back)
+    messages.success(
+        request,
+        _("You have left “%(title)s”. If you come back, your progress will still be there.")
+        % {"title": course.title},
+    )
+    return redirect(back)
+
+
+class FeedbackForm(forms.Form):
+    rating = forms.TypedChoiceField(choices=[(n, n) for n in RATINGS], coerce=int)
+    comment = forms.CharField(required=False, max_length=1000)
+
+
+@cadre_action
+def feedback_view(request, cadre, course_id):
+    course = available_course(course_id)
+    back = course.get_url(request) + "#feedback"
+    enrollment = enrollment_for(cadre, course)
+    form = FeedbackForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose 1 to 5 stars; a comment can be up to 1,000 characters."))
+        return redirect(back)
+    try:
+        leave_feedback(enrollment, form.cleaned_data["rating"], form.cleaned_data["comment"])
+    except FeedbackNotAllowed as error:
+        return back_with_error(request, error, back)
+    messages.success(request, _("Thank you for rating this course."))
+    return redirect(back)
+
+
+# Lessons and quizzes --------------------------------------------------------------------
+
+
+@cadre_action
+def complete_lesson_view(request, cadre, lesson_id):
+    lesson = live_lesson(lesson_id)
+    course = course_of(lesson)
+    enrollment = enrollment_for(cadre, course)
+    back = lesson.get_url(request)
+    was_completed = enrollment.status == EnrollmentStatus.COMPLETED
+    try:
+        complete_lesson(enrollment, lesson)
+    except QuizNotPassed as error:
+        return back_with_error(request, error, back)
+    if not was_completed and enrollment.status == EnrollmentStatus.COMPLETED:
+        messages.success(request, course_completed_message(course))
+        return redirect(course.get_url(request))
+    messages.success(request, _("Lesson marked as completed."))
+    return redirect(back)
+
+
+def course_completed_message(course) -> str:
+    return _(
+        "Well done: you have completed “%(title)s”. Your credit hours are recorded and your "
+        "certificate is in My learning."
+    ) % {"title": course.title}
+
+
+def answers_from(data, questions: int) -> list[list[int]]:
+    """One list of chosen option indexes per question, from fields q1, q2, …"""
+    answers = []
+    for number in range(1, questions + 1):
+        chosen = []
+        for raw in data.getlist(f"q{number}"):
+            try:
+                chosen.append(int(raw))
+            except ValueError:
+                chosen.append(-1)  # the grader reports it as an option that does not exist
+        answers.append(chosen)
+    return answers
+
+
+@cadre_action
+def submit_quiz_view(request, cadre, lesson_id, quiz_id):
+    lesson = live_lesson(lesson_id)
+    course = course_of(lesson)
+    enrollment = enrollment_for(cadre, course)
+    quiz = lesson.quizzes().get(quiz_id)
+    answers = answers_from(request.POST, len(quiz["questions"]) if quiz else 0)
+    back = f"{lesson.get_url(request)}#quiz-{quiz_id}"
+    was_completed = enrollment.status == EnrollmentStatus.COMPLETED
+    try:
+        _attempt, result = submit_attempt(enrollment, lesson, quiz_id, answers)
+    except InvalidAnswers as error:
+        # Show the page again with the cadre's choices kept, so nothing has to be redone.
+        messages.error(request, error.message)
+        context = lesson.get_context(request)
+        context["quiz_states"][quiz_id].update(errors=error.details, given=answers)
+        return TemplateResponse(request, lesson.get_template(request), context, status=400)
+    except AttemptsExhausted as error:
+        return back_with_error(request, error, back)
+
+    if result.passed:
+        messages.success(
+            request, _("You passed with %(score)d%%. Well done.") % {"score": result.score}
+        )
+    else:
+        messages.info(
+            request,
+            _("You scored %(score)d%%; the pass mark is %(mark)d%%. Look at the marked questions.")
+            % {"score": result.score, "mark": quiz["pass_mark"]},
+        )
+    if not was_completed and enrollment.status == EnrollmentStatus.COMPLETED:
+        messages.success(request, course_completed_message(course))
+    return redirect(back)
+
+
+# Offline sessions -----------------------------------------------------------------------
+
+
+@cadre_action
+def session_sign_up_view(request, cadre, session_id):
+    session = open_session(session_id)
+    signup = sign_up(cadre, session)
+    if signup.status == SignupStatus.WAITLISTED:
+        messages.info(
+            request,
+            _(
+                "The session is full, so you are number %(position)d on the waiting list. "
+                "If a seat is freed it goes to the first person waiting."
+            )
+            % {"position": waitlist_position(signup)},
+        )
+    else:
+        messages.success(request, _("Your seat is confirmed."))
+    return redirect(session.page.get_url(request) + "#sessions")
+
+
+@cadre_action
+def session_cancel_view(request, cadre, session_id):
+    session = open_session(session_id)
+    back = session.page.get_url(request) + "#sessions"
+    signup = SessionSignup.objects.filter(
+        session=session,
+        cadre=cadre,
+        status__in=[SignupStatus.ENROLLED, SignupStatus.WAITLISTED],
+    ).first()
+    if signup is None:
+        messages.info(request, _("You are not signed up for this session."))
+        return redirect(back)
+    cancel(signup)
+    messages.success(request, _("Your sign-up is cancelled."))
+    return redirect(back)
+
+
+# My learning ----------------------------------------------------------------------------
+
+
+def resume_url(enrollment: Enrollment, request) -> str:
+    """Where "continue" goes. Needs last_lesson and course selected; with the request,
+    Wagtail caches the site root paths, so rows add no queries."""
+    lesson = enrollment.last_lesson
+    if lesson is not None and lesson.live:
+        return lesson.get_url(request)
+    return enrollment.course.get_url(request)
+
+
+def certificate_or_none(enrollment: Enrollment) -> Certificate | None:
+    try:
+        return enrollment.certificate  # selected with the row: no query
+    except Certificate.DoesNotExist:
+        return None
+
+
+def due_order(enrollment: Enrollment):
+    return (enrollment.due_date is None, enrollment.due_date, enrollment.course.title)
+
+
+@login_required
+@require_safe
+def my_learning(request):
+    cadre = cadre_of(request.user)
+    if cadre is None:
+        return render(request, "lms/my_learning.html", {"cadre": None})
+    enrollments = list(
+        Enrollment.objects.for_cadre(cadre)
+        .exclude(status=EnrollmentStatus.WITHDRAWN)
+        .with_course()
+        .with_progress()
+        .select_related("certificate")
+        .order_by(F("last_activity_at").desc(nulls_last=True), "-enrolled_at")
+    )
+    for enrollment in enrollments:
+        enrollment.course_url = enrollment.course.get_url(request)
+        enrollment.continue_url = resume_url(enrollment, request)
+        enrollment.issued_certificate = certificate_or_none(enrollment)
+    active = [e for e in enrollments if e.status == EnrollmentStatus.ACTIVE]
+    completed = sorted(
+        (e for e in enrollments if e.status == EnrollmentStatus.COMPLETED),
+        key=lambda e: e.completed_at,
+        reverse=True,
+    )
+    certificates = sorted(
+        (e.issued_certificate for e in completed if e.issued_certificate),
+        key=lambda c: (c.issued_on, c.pk),
+        reverse=True,
+    )
+    return render(
+        request,
+        "lms/my_learning.html",
+        {
+            "cadre": cadre,
+            "required": sorted((e for e in active if e.required), key=due_order),
+            "in_progress": [e for e in active if not e.required],
+            "completed": completed,
+            "certificates": certificates,
+            "credits": year_summary(cadre),
+            "recommendations": recommendation_panel(request.user),
+        },
+    )
+
+
+# Certificates ---------------------------------------------------------------------------
+
+
+def normalise_code(code: str) -> str:
+    # People copy codes from paper with spaces or hyphens; codes are letters and digits.
+    return re.sub(r"[^0-9A-Za-z]", "", code).upper()
+
+
+@login_required
+@require_safe
+def certificate_view(request, code):
+    """The printable certificate, for its holder only; everyone else gets a 404."""
+    cadre = cadre_of(request.user)
+    certificate = None
+    if cadre is not None:
+        certificate = (
+            Certificate.objects.select_related("enrollment")
+            .filter(code=normalise_code(code), enrollment__cadre=cadre)
+            .first()
+        )
+    if certificate is None:
+        error = LmsError(_("There is no certificate with this code among yours."))
+        return error_page(request, error, status=404)
+    verify_url = request.build_absolute_uri(
+        reverse("lms:verify_certificate", args=[certificate.code])
+    )
+    return render(
+        request, "lms/certificate.html", {"certificate": certificate, "verify_url": verify_url}
+    )
+
+
+@require_safe
+def certificate_lookup(request):
+    code = normalise_code(request.GET.get("code", ""))
+    if code:
+        return redirect("lms:verify_certificate", code=code)
+    return render(request, "lms/certificate_lookup.html")
+
+
+@require_safe
+def verify_certificate(request, code):
+    """Public check of a certificate code: shows only the masked holder name."""
+    certificate = verify(normalise_code(code))
+    return render(
+        request,
+        "lms/verify_certificate.html",
+        {"certificate": certificate, "code": normalise_code(code)},
+        status=200 if certificate else 404,
+    )

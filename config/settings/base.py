@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 from config.env import env_bool, env_int, env_list, env_str
 from lms.conf import DEFAULTS as LMS_DEFAULTS
@@ -19,7 +20,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "lms.people.apps_users.UsersAppConfig",  # wagtail.users, with the role separation
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -138,6 +139,15 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_TIME_LIMIT = 10 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
 CELERY_TASK_ACKS_LATE = True
+# A task whose worker dies is redelivered, not lost; with acks_late a worker takes one
+# message at a time, so a killed worker strands no others.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis hands an unacknowledged task to another worker after this many seconds; longer
+# than any task runs (an assignment of 50,000 cadres takes under a minute).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 60 * 60),
+}
 CELERY_TIMEZONE = TIME_ZONE
 
 # The lms app's own settings; their defaults and meaning are in lms/conf.py.
@@ -149,10 +159,20 @@ LMS_ASSESSMENT_RETENTION_DAYS = env_int(
     "LMS_ASSESSMENT_RETENTION_DAYS", LMS_DEFAULTS["LMS_ASSESSMENT_RETENTION_DAYS"]
 )
 DEPLOYMENT_ENVIRONMENT = LMS_DEFAULTS["DEPLOYMENT_ENVIRONMENT"]
+LMS_CAMPAIGN_BATCH = env_int("LMS_CAMPAIGN_BATCH", LMS_DEFAULTS["LMS_CAMPAIGN_BATCH"])
 CELERY_BEAT_SCHEDULE = {
     "purge-expired-assessments": {
         "task": "lms.tasks.purge_expired_assessments",
         "schedule": 24 * 60 * 60,
+    },
+    # Reminders and digests arrive at the start of the working day.
+    "targeting-reminders": {
+        "task": "lms.targeting.tasks.send_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "targeting-overdue-digests": {
+        "task": "lms.targeting.tasks.send_overdue_digests",
+        "schedule": crontab(hour=8, minute=30),
     },
     # Repairs whatever the per-page sync tasks missed (an outage beyond their retries).
     "reconcile-course-search": {

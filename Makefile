@@ -44,10 +44,12 @@ lint: install
 	$(BIN)/python manage.py check
 
 # p50/p95 latency of /my/ and of enrolling through the API, then of course search and
-# recommendations on both backends (500 courses, 50,000 cadres); throwaway databases.
+# recommendations on both backends (500 courses, 50,000 cadres), then roster import,
+# audience count and campaign assignment (50,000 cadres); throwaway databases.
 bench: install
 	$(BIN)/python bench/learning.py
 	$(BIN)/python bench/search.py
+	$(BIN)/python bench/targeting.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 static .pytest_cache

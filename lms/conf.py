@@ -17,6 +17,8 @@ DEFAULTS = {
     "LMS_ASSESSMENT_RETENTION_DAYS": 3 * 365,
     # Trusted-header single sign-on (lms.people.sso): off unless a header name is given.
     "LMS_SSO_HEADER": "",
+    # Cadres assigned per transaction by a campaign's background task.
+    "LMS_CAMPAIGN_BATCH": 500,
     # "production" turns on the checks for committed keys and missing hosts.
     "DEPLOYMENT_ENVIRONMENT": "development",
 }

@@ -108,3 +108,27 @@ class IncompleteAssessment(LmsError):
     code = "invalid_assessment_answers"
     status = 400
     default_message = _("Some items are unanswered or out of range; nothing was saved.")
+
+
+class EmptyAudience(LmsError):
+    code = "empty_audience"
+    status = 409
+    default_message = _("The audience covers no cadre today, so the campaign cannot start.")
+
+
+class DueDateInPast(LmsError):
+    code = "due_date_in_past"
+    status = 400
+    default_message = _("The due date is in the past.")
+
+
+class NoLiveCourse(LmsError):
+    code = "no_live_course"
+    status = 409
+    default_message = _("Choose at least one published course.")
+
+
+class CampaignStateError(LmsError):
+    code = "campaign_state"
+    status = 409
+    default_message = _("The campaign cannot do this in its present state.")

@@ -9,16 +9,23 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from courses.models import PAGE_CONTEXT_HOOK
 from lms.assessments import records
+from lms.assessments.role_audit import record_counsellor_role_change
 from lms.learning import enrollment, pages
 from lms.learning.recommendations import VIEWER_PROFILE_HOOK
+from lms.learning.views import MY_LEARNING_NOTICES_HOOK
 from lms.people.forms import DepartmentForm
 from lms.people.roles import is_counsellor
+from lms.people.separation import ROLE_CHANGED_HOOK
+from lms.targeting import admin as targeting_admin
+from lms.targeting import reminders
+from lms.targeting import tasks as targeting_tasks
+from lms.targeting.admin import ScopedSnippetChooserViewSet, ScopedViewSetMixin
+from lms.targeting.roster import ROSTER_CHANGED_HOOK
 from search.documents import COURSE_STATISTICS_HOOK
 
 from .models import (
     AnnualTarget,
     AssessmentSignal,
-    CadreProfile,
     CreditRecord,
     Department,
     PostCategory,
@@ -59,26 +66,17 @@ class AssessmentSignalViewSet(SnippetViewSet):
     list_filter = ["kind"]
 
 
-class CadreProfileViewSet(SnippetViewSet):
-    model = CadreProfile
-    icon = "user"
-    list_display = ["name", "employee_id", "department", "rank", "post_category"]
-    list_filter = ["gender", "post_category", "rank__ladder"]
-    search_fields = ["name", "employee_id"]
-    list_per_page = 50
-
-    def get_queryset(self, request):
-        return CadreProfile.objects.with_reference()
-
-
 class AnnualTargetViewSet(SnippetViewSet):
     model = AnnualTarget
     icon = "date"
     list_display = ["name", "min_ordinal", "max_ordinal", "annual_hours", "online_hours"]
 
 
-class CreditRecordViewSet(SnippetViewSet):
-    """The credit-hour ledger, for looking up; hours are awarded by the learning services."""
+class CreditRecordViewSet(ScopedViewSetMixin, SnippetViewSet):
+    """The credit-hour ledger, for looking up; hours are awarded by the learning services.
+    A department administrator sees their subtree's cadres only, in its chooser too."""
+
+    chooser_viewset_class = ScopedSnippetChooserViewSet
 
     model = CreditRecord
     icon = "time"
@@ -89,7 +87,7 @@ class CreditRecordViewSet(SnippetViewSet):
     inspect_view_enabled = True
 
     def get_queryset(self, request):
-        return CreditRecord.objects.select_related("cadre")
+        return super().get_queryset(request).select_related("cadre")
 
 
 class ReferenceDataGroup(SnippetViewSetGroup):
@@ -101,7 +99,6 @@ class ReferenceDataGroup(SnippetViewSetGroup):
         PostCategoryViewSet,
         DepartmentViewSet,
         AssessmentSignalViewSet,
-        CadreProfileViewSet,
         AnnualTargetViewSet,
         CreditRecordViewSet,
     )
@@ -147,3 +144,42 @@ def assessment_viewer_profile(cadre):
 def enrolment_statistics(course_ids, *, whole):
     """Enrolment counts behind the search index's popularity prior."""
     return enrollment.course_statistics(course_ids, whole=whole)
+
+
+@hooks.register(MY_LEARNING_NOTICES_HOOK)
+def assignment_reminders(cadre):
+    """Reminders about required courses, shown on 我的学习."""
+    return reminders.notices_for(cadre)
+
+
+# The administrators' screens: 干部名册, 目标人群, 培训任务, 学习记录.
+
+
+@hooks.register("register_admin_viewset")
+def register_roster():
+    return targeting_admin.RosterViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_audiences():
+    return targeting_admin.AudienceViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_campaigns():
+    return targeting_admin.CampaignViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_learning_records():
+    return targeting_admin.LearningRecordViewSet()
+
+
+@hooks.register(ROSTER_CHANGED_HOOK)
+def assign_joiners_to_running_campaigns(cadre_ids):
+    """Cadres added or changed by an import are checked against running campaigns."""
+    targeting_tasks.assign_joiners.delay(list(cadre_ids))
+
+
+# Granting or revoking the counsellor role is audited (lms.people.separation).
+hooks.register(ROLE_CHANGED_HOOK, record_counsellor_role_change)

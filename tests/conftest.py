@@ -1,6 +1,9 @@
 import pytest
 from django.db import connection
 
+# Real Celery workers on a Redis broker (redis_client, queue, worker).
+pytest_plugins = ["tests.workers"]
+
 
 def pytest_collection_modifyitems(config, items):
     """PostgreSQL-only tests run in the PostgreSQL pass (make test runs both)."""

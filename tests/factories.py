@@ -1,14 +1,49 @@
-"""Small builders for pages and people, used across the test suite."""
+"""Small builders for pages and people, and the test data several modules share."""
 
 import itertools
+import re
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
 
 from courses.models import CoursePage, CurriculumPage, LessonPage, Track
-from lms.models import CadreProfile, Department, PostCategory, Rank
+from lms.assessments import records as assessments
+from lms.models import CadreProfile, Department, FollowUp, PostCategory, Rank
 
 _seq = itertools.count(1)
+
+# A three-question quiz (single, multiple, true/false) with a 60% pass mark and two
+# attempts: right answers [[1], [0, 2], [0]].
+QUIZ = {
+    "title": "小测验",
+    "pass_mark": 60,
+    "max_attempts": 2,
+    "questions": [
+        {
+            "kind": "single",
+            "text": "Q1",
+            "choices": [{"text": "a", "correct": False}, {"text": "b", "correct": True}],
+            "explanation": "b",
+        },
+        {
+            "kind": "multiple",
+            "text": "Q2",
+            "choices": [
+                {"text": "a", "correct": True},
+                {"text": "b", "correct": False},
+                {"text": "c", "correct": True},
+            ],
+            "explanation": "",
+        },
+        {
+            "kind": "true_false",
+            "text": "Q3",
+            "choices": [{"text": "正确", "correct": True}, {"text": "错误", "correct": False}],
+            "explanation": "",
+        },
+    ],
+}
 
 
 def make_curriculum(home, *, track=Track.STRESS_RESILIENCE, title=None, slug=None):
@@ -75,3 +110,47 @@ def make_cadre(*, rank="clerk_1", gender="female", department=None, username=Non
         post_category=PostCategory.objects.get(code=fields.pop("post_category", "comprehensive")),
         **fields,
     )
+
+
+# Assessment results with recognisable scores -------------------------------------------
+
+
+def high_answers(fours: int) -> dict[int, int]:
+    """SCL-90 answers at the high rung, no safety item: every item 3, item 15 at 1, item 59
+    at 2, and `fours` other items at 4, so the total is 267 + fours."""
+    raised = [n for n in range(1, 91) if n not in (15, 59)][:fours]
+    answers = dict.fromkeys(range(1, 91), 3)
+    answers.update({15: 1, 59: 2})
+    answers.update(dict.fromkeys(raised, 4))
+    return answers
+
+
+# High rather than crisis: a crisis result page shows help instead of any score.
+SHARED_ANSWERS, SHARED_CANARIES = high_answers(26), ("293", "3.26")  # total, GSI
+PRIVATE_ANSWERS, PRIVATE_CANARIES = high_answers(17), ("284", "3.16")
+
+
+def canary_pattern(value: str) -> re.Pattern:
+    # Not part of a longer number, id or token ("2293", "a293b", "12:00:00.293").
+    return re.compile(rf"(?<![0-9A-Za-z.]){re.escape(value)}(?![0-9A-Za-z])")
+
+
+# The scores of a cadre who shares results with counsellors and of one who does not: a
+# page that contains one shows that cadre's results.
+CANARIES = {
+    "shared": [canary_pattern(value) for value in SHARED_CANARIES],
+    "private": [canary_pattern(value) for value in PRIVATE_CANARIES],
+}
+
+
+def shows_canary(text: str, key: str) -> bool:
+    return any(pattern.search(text) for pattern in CANARIES[key])
+
+
+def make_assessed(share: bool, answers: dict, name: str) -> SimpleNamespace:
+    """A consenting cadre with one SCL-90 result at the high rung, and its follow-up."""
+    cadre = make_cadre(name=name)
+    assessments.give_consent(cadre, share_with_counsellor=share, purpose="课程推荐与随访")
+    done = assessments.submit(cadre, "scl90", answers)
+    follow_up = FollowUp.objects.get(cadre=cadre)  # a high result opens one
+    return SimpleNamespace(cadre=cadre, assessment=done, follow_up=follow_up)

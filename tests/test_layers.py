@@ -21,7 +21,14 @@ LAYERS = [
     ("learning", ["lms.learning", "lms.models.learning", "lms.errors", "lms.templatetags"]),
     (
         "assessments, api, targeting, analytics",
-        ["lms.assessments", "lms.models.assessment", "lms.api", "lms.targeting", "lms.analytics"],
+        [
+            "lms.assessments",
+            "lms.models.assessment",
+            "lms.models.targeting",
+            "lms.api",
+            "lms.targeting",
+            "lms.analytics",
+        ],
     ),
     (
         "demo, commands and wiring",

@@ -193,6 +193,42 @@ REGISTRY: tuple[Declaration, ...] = (
         ),
     ),
     Declaration(
+        "lms.CampaignAssignment",
+        section="campaign_assignments",
+        cadre="cadre",
+        labels=("campaign", "course"),
+        reason=_TRAINING_FILE,
+    ),
+    Declaration(
+        "lms.Reminder",
+        section="reminders",
+        cadre="assignment__cadre",
+        reason=_("A record that a reminder about a required course was sent, so it is sent once."),
+    ),
+    Declaration(
+        "lms.AdministratorScope",
+        reason=_("An administrator's scope of power; it holds no cadre's data."),
+    ),
+    Declaration(
+        "lms.Audience",
+        reason=_("A saved definition of a group of cadres; it names no cadre."),
+    ),
+    Declaration(
+        "lms.Campaign",
+        reason=_("A training campaign as an administrator defined it; it names no cadre."),
+    ),
+    Declaration(
+        "lms.OverdueDigest",
+        reason=_("That an administrator's daily digest was sent; it names no cadre."),
+    ),
+    Declaration(
+        "lms.RosterImport",
+        reason=_(
+            "The organisation department's roster as uploaded, kept as the record of the "
+            "import; the cadre's data in it is the personnel record, corrected there."
+        ),
+    ),
+    Declaration(
         "courses.Instructor",
         reason=_("An instructor's public profile, edited by the school; it holds no cadre's data."),
     ),

@@ -14,13 +14,17 @@ logger = logging.getLogger(__name__)
 def alert_counsellors(follow_up_id: int) -> int:
     """Tell the counsellors a crisis follow-up is open. The message holds no health data."""
     from lms.models.assessment import FollowUp
-    from lms.people.roles import counsellors_group
+    from lms.people.roles import counsellors_group, is_counsellor
 
     follow_up = FollowUp.objects.filter(pk=follow_up_id).first()
     if follow_up is None:
         return 0
+    # Only accounts that really hold the role: an administrator placed in the group is not
+    # a counsellor (lms.people.separation) and must not learn of follow-ups.
     recipients = [
-        user.email for user in counsellors_group().user_set.filter(is_active=True) if user.email
+        user.email
+        for user in counsellors_group().user_set.filter(is_active=True)
+        if user.email and is_counsellor(user)
     ]
     if not recipients:
         logger.warning(

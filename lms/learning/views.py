@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
+from wagtail import hooks
 
 from lms.errors import (
     AlreadyCompleted,
@@ -336,8 +337,21 @@ def my_learning(request):
             "certificates": certificates,
             "credits": year_summary(cadre),
             "recommendations": recommendation_panel(request.user),
+            "notices": notices_for(cadre),
         },
     )
+
+
+# Higher layers (targeting's reminders) add notices to 我的学习 through this hook:
+# fn(cadre) -> [{"text": str, "overdue": bool}, ...].
+MY_LEARNING_NOTICES_HOOK = "lms_my_learning_notices"
+
+
+def notices_for(cadre) -> list[dict]:
+    notices = []
+    for provide in hooks.get_hooks(MY_LEARNING_NOTICES_HOOK):
+        notices += provide(cadre)
+    return notices
 
 
 # Certificates ---------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 lowest layer) and re-exported here, so the app's model registry is complete."""
 
 from lms.people.models import (
+    AdministratorScope,
     AssessmentSignal,
     CadreProfile,
     Department,
@@ -43,8 +44,31 @@ from .learning import (
     SessionSignup,
     SignupStatus,
 )
+from .targeting import (
+    AssignmentOutcome,
+    Audience,
+    Campaign,
+    CampaignAssignment,
+    CampaignStatus,
+    ImportStatus,
+    OverdueDigest,
+    Reminder,
+    ReminderKind,
+    RosterImport,
+)
 
 __all__ = [
+    "AdministratorScope",
+    "Audience",
+    "Campaign",
+    "CampaignAssignment",
+    "CampaignStatus",
+    "AssignmentOutcome",
+    "ImportStatus",
+    "OverdueDigest",
+    "Reminder",
+    "ReminderKind",
+    "RosterImport",
     "Assessment",
     "AssessmentConsent",
     "AuditAction",

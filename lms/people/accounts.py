@@ -4,7 +4,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
-from lms.people.roles import INSTRUCTORS
+from lms.people.models import AdministratorScope
+from lms.people.roles import DEPARTMENT_ADMINS, INSTRUCTORS
 
 PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page"]
 COLLECTION_PERMISSIONS = {
@@ -49,3 +50,40 @@ def ensure_user(username: str, password: str, **fields):
     user.set_password(password)
     user.save()
     return user
+
+
+# What a department administrator may do in the admin; querysets limit it to their subtree.
+DEPARTMENT_ADMIN_PERMISSIONS = {
+    "wagtailadmin": ["access_admin"],
+    "lms": [
+        "view_cadreprofile",
+        "add_cadreprofile",
+        "change_cadreprofile",
+        "add_rosterimport",
+        "view_rosterimport",
+        "view_audience",
+        "add_audience",
+        "change_audience",
+        "delete_audience",
+        "view_campaign",
+        "add_campaign",
+        "change_campaign",
+        "view_enrollment",
+        "view_creditrecord",
+    ],
+}
+
+
+def department_admins_group() -> Group:
+    group, _ = Group.objects.get_or_create(name=DEPARTMENT_ADMINS)
+    for app_label, codenames in DEPARTMENT_ADMIN_PERMISSIONS.items():
+        group.permissions.add(
+            *Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
+        )
+    return group
+
+
+def make_department_admin(user, department) -> None:
+    """Give an account the department administrator's role over a department's subtree."""
+    user.groups.add(department_admins_group())
+    AdministratorScope.objects.update_or_create(user=user, defaults={"department": department})

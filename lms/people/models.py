@@ -130,6 +130,14 @@ class CadreProfileQuerySet(models.QuerySet):
     def in_department_tree(self, department: Department):
         return self.filter(department__path__startswith=department.path)
 
+    def for_admin(self, user):
+        """The cadres this administrator may act on: all for a system administrator, their
+        department subtree for a department administrator, none for anyone else."""
+        return self.filter(admin_scope_q(user, "department__path"))
+
+    def active(self):
+        return self.filter(user__is_active=True)
+
 
 class CadreProfile(models.Model):
     """A cadre (learner). Cadres never get Wagtail admin access."""
@@ -179,3 +187,50 @@ class CadreProfile(models.Model):
 
     def age_in(self, year: int) -> int:
         return year - self.birth_year
+
+
+class AdministratorScope(models.Model):
+    """The department subtree a department administrator governs. Their power over
+    cadres, learning records, audiences and campaigns ends at its border."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="admin_scope",
+        verbose_name=_("user"),
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="administrators",
+        verbose_name=_("department"),
+    )
+
+    class Meta:
+        verbose_name = _("administrator scope")
+        verbose_name_plural = _("administrator scopes")
+
+    def __str__(self):
+        return f"{self.user} → {self.department}"
+
+
+def admin_department(user) -> Department | None:
+    """The root of a department administrator's subtree (None for anyone else)."""
+    if user is None or not user.is_authenticated:
+        return None
+    try:
+        return user.admin_scope.department
+    except AdministratorScope.DoesNotExist:
+        return None
+
+
+def admin_scope_q(user, path_field: str) -> models.Q:
+    """A filter on `path_field` (a department's path) for what this user may administer."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return models.Q(pk__in=[])
+    if user.is_superuser:
+        return models.Q()
+    department = admin_department(user)
+    if department is None:
+        return models.Q(pk__in=[])
+    return models.Q(**{f"{path_field}__startswith": department.path})

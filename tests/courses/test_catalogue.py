@@ -5,12 +5,18 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from courses.models import DeliveryMode, Track
-from tests.factories import make_course, make_curriculum, make_lesson
+from lms.assessments import records as assessments
+from lms.models import PsychProfile
+from search.backends import get_search_backend
+from search.documents import build_documents
+from search.ranking import ELEVATED
+from tests.factories import make_cadre, make_course, make_curriculum, make_lesson
 
 pytestmark = pytest.mark.django_db
 
 
 def catalogue_queries(client, url="/"):
+    client.get(url)  # the first page view fills Wagtail's cache of site root paths
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200
@@ -38,6 +44,61 @@ def test_catalogue_query_count_does_not_grow_with_courses(client, home):
     many = catalogue_queries(client)
 
     assert many == few
+
+
+def add_courses(tracks, count):
+    for i in range(count):
+        make_course(tracks[i % len(tracks)], tags=[f"标签{i}", "共同标签"])
+
+
+def test_catalogue_query_count_is_pinned_for_anonymous_visitors(
+    client, home, django_assert_num_queries
+):
+    tracks = [make_curriculum(home, track=track) for track in Track.values[:2]]
+    add_courses(tracks, 2)
+    client.get("/")  # the first page view fills Wagtail's cache of site root paths
+
+    with django_assert_num_queries(13):
+        response = client.get("/")
+    assert len(response.context["courses_page"].object_list) == 2
+
+    tracks += [make_curriculum(home, track=track) for track in Track.values[2:]]
+    add_courses(tracks, 10)
+    with django_assert_num_queries(13):
+        response = client.get("/")
+    assert len(response.context["courses_page"].object_list) == 12
+
+
+def test_catalogue_query_count_is_pinned_for_a_cadre_with_recommendations(
+    client, home, settings, django_assert_num_queries
+):
+    # The recommendations come from the database backend, whose queries are counted.
+    settings.LMS_SEARCH_BACKENDS = {"default": {"BACKEND": "search.backends.database"}}
+    tracks = [make_curriculum(home, track=track) for track in Track.values[:2]]
+    add_courses(tracks, 2)
+    get_search_backend().rebuild(build_documents())
+    cadre = make_cadre()
+    assessments.give_consent(cadre, share_with_counsellor=False, purpose="课程推荐")
+    PsychProfile.objects.create(
+        cadre=cadre,
+        data={"rung": ELEVATED, "factors": ["interpersonal"], "sources": [], "reasons": []},
+    )
+    client.force_login(cadre.user)
+    client.get("/")  # the first page view fills Wagtail's cache of site root paths
+
+    with django_assert_num_queries(29):
+        response = client.get("/")
+    panel = response.context["recommendations"]
+    assert (len(panel.personal), len(panel.popular)) == (2, 0)
+
+    tracks += [make_curriculum(home, track=track) for track in Track.values[2:]]
+    add_courses(tracks, 10)
+    get_search_backend().rebuild(build_documents())
+    with django_assert_num_queries(29):
+        response = client.get("/")
+    panel = response.context["recommendations"]
+    assert (len(panel.personal), len(panel.popular)) == (6, 4)
+    assert len(response.context["courses_page"].object_list) == 12
 
 
 def test_filter_by_track_tag_and_mode(client, home):
@@ -114,6 +175,21 @@ def test_curriculum_page_lists_its_courses(client, home):
 
     assert "睡眠与压力" in body
     assert "倾听的艺术" not in body
+
+
+def test_curriculum_page_query_count_is_pinned(client, home, django_assert_num_queries):
+    track = make_curriculum(home, track=Track.STRESS_RESILIENCE)
+    add_courses([track], 2)
+    client.get(track.url)  # the first page view fills Wagtail's cache of site root paths
+
+    with django_assert_num_queries(9):
+        response = client.get(track.url)
+    assert len(response.context["courses"]) == 2
+
+    add_courses([track], 10)
+    with django_assert_num_queries(9):
+        response = client.get(track.url)
+    assert len(response.context["courses"]) == 12
 
 
 def test_lesson_page_shows_quiz_without_revealing_answers(client, curriculum):

@@ -1,80 +1,18 @@
-"""The contract every course search backend passes: written once, run per backend."""
+"""The contract every course search backend passes: written once, run per backend.
+
+The `catalogue` fixture it runs on (six courses in four tracks) is in tests/search/conftest.py.
+"""
 
 import pytest
 
-from courses.models import DeliveryMode, Track
 from lms.models import AssessmentSignal, Rank
 from search.backends.base import SearchQuery
 from search.documents import build_documents
 from search.ranking import CRISIS, ELEVATED, HIGH, Viewer
-from tests.factories import make_course, make_curriculum, make_lesson
 
 
 def rank(code):
     return Rank.objects.get(code=code)
-
-
-@pytest.fixture
-def catalogue(home):
-    stress = make_curriculum(
-        home, track=Track.STRESS_RESILIENCE, slug="stress", title="工作抗压训练与职业压力调适"
-    )
-    women = make_curriculum(
-        home, track=Track.WOMEN_DUAL_PRESSURE, slug="women", title="女性干部双重压力"
-    )
-    talk = make_curriculum(home, track=Track.COMMUNICATION, slug="talk", title="沟通与领导力")
-    ethics = make_curriculum(
-        home, track=Track.POLITICAL_ETHICS, slug="ethics", title="从政道德心理"
-    )
-    signals = {s.key: s for s in AssessmentSignal.objects.all()}
-    courses = {
-        "resilience": make_course(
-            stress,
-            title="工作抗压训练：从紧张到从容",
-            summary="认识压力来源，学会三种放松方法。",
-            tags=["压力管理", "放松"],
-            delivery_mode=DeliveryMode.ONLINE,
-        ),
-        "sleep": make_course(
-            stress,
-            title="睡眠与恢复",
-            summary="改善睡眠的日常习惯。Sleep hygiene basics.",
-            tags=["睡眠"],
-            delivery_mode=DeliveryMode.OFFLINE,
-        ),
-        "dual": make_course(
-            women,
-            title="女性干部的双重压力与自我关爱",
-            summary="平衡工作与家庭，照顾好自己。",
-            tags=["家庭", "情绪调节"],
-            audience_gender="female",
-        ),
-        "listen": make_course(
-            talk,
-            title="倾听的艺术",
-            summary="改善人际沟通，减少误解。",
-            tags=["沟通"],
-        ),
-        "crisis_pr": make_course(
-            talk,
-            title="危机公关与舆情应对",
-            summary="面向县处级以上领导干部的危机沟通课程。",
-            tags=["危机公关"],
-            audience_min_rank=rank("county_deputy"),
-        ),
-        "integrity": make_course(
-            ethics,
-            title="廉洁从政的心理支撑",
-            summary="面对道德压力时保持定力。",
-            tags=["从政道德"],
-        ),
-    }
-    make_lesson(courses["listen"], body=[("paragraph", "<p>积极倾听需要耐心与同理心。</p>")])
-    courses["listen"].signals.add(signals["interpersonal"])
-    courses["listen"].save_revision().publish()
-    courses["dual"].signals.add(signals["stress_family"])
-    courses["dual"].save_revision().publish()
-    return courses
 
 
 def viewer(**fields):

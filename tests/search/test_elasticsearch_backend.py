@@ -1,7 +1,7 @@
 import pytest
 
 from search.backends import get_search_backend
-from tests.search.contract import BackendContract, catalogue  # noqa: F401
+from tests.search.contract import BackendContract
 
 pytestmark = pytest.mark.django_db
 

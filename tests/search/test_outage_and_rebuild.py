@@ -15,12 +15,10 @@ from search.backends import get_search_backend
 from search.backends.base import SearchQuery
 from search.models import IndexedCourse
 from tests.factories import make_course
-from tests.search import contract
 from tests.search.conftest import start_search_server
 from tests.search.contract import viewer
 
 pytestmark = pytest.mark.django_db
-catalogue = contract.catalogue  # the contract's six courses, as a fixture of this module
 
 DATABASE = {"BACKEND": "search.backends.database"}
 # A query against a dead cluster must come back from the database this fast.

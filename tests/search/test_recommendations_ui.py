@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from courses.models import Track
 from lms.assessments import records as assessments
 from lms.learning.recommendations import recommendation_panel, recommendations_for
-from lms.models import AssessmentSignal, PsychProfile
+from lms.models import PsychProfile
 from search.backends import get_search_backend
 from search.documents import build_documents
 from search.ranking import CRISIS, ELEVATED
@@ -24,18 +24,9 @@ def index():
 
 
 @pytest.fixture
-def catalogue(home):
-    stress = make_curriculum(home, track=Track.STRESS_RESILIENCE, slug="stress")
-    talk = make_curriculum(home, track=Track.COMMUNICATION, slug="talk")
-    courses = {
-        "resilience": make_course(stress, title="工作抗压训练：从紧张到从容"),
-        "sleep": make_course(stress, title="睡眠与恢复"),
-        "listen": make_course(talk, title="倾听的艺术"),
-    }
-    courses["listen"].signals.add(AssessmentSignal.objects.get(key="interpersonal"))
-    courses["listen"].save_revision().publish()
-    index()
-    return courses
+def catalogue(make_catalogue):
+    """Three courses in two tracks; only 倾听的艺术 addresses 人际关系敏感. Indexed."""
+    return make_catalogue("resilience", "sleep", "listen", index=True)
 
 
 def with_profile(cadre, *, consent=True, rung=ELEVATED):

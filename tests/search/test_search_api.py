@@ -3,13 +3,10 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from courses.models import DeliveryMode, Track
 from lms.assessments import records as assessments
-from lms.models import ApiToken, AssessmentSignal, PsychProfile
-from search.backends import get_search_backend
-from search.documents import build_documents
+from lms.models import ApiToken, PsychProfile
 from search.ranking import ELEVATED
-from tests.factories import make_cadre, make_course, make_curriculum
+from tests.factories import make_cadre
 
 pytestmark = pytest.mark.django_db
 
@@ -18,34 +15,9 @@ RECOMMENDATIONS = "/api/v1/recommendations"
 
 
 @pytest.fixture
-def catalogue(home):
-    stress = make_curriculum(
-        home, track=Track.STRESS_RESILIENCE, slug="stress", title="工作抗压训练与职业压力调适"
-    )
-    women = make_curriculum(
-        home, track=Track.WOMEN_DUAL_PRESSURE, slug="women", title="女性干部双重压力"
-    )
-    talk = make_curriculum(home, track=Track.COMMUNICATION, slug="talk", title="沟通与领导力")
-    courses = {
-        "resilience": make_course(
-            stress, title="工作抗压训练：从紧张到从容", summary="认识压力来源。"
-        ),
-        "sleep": make_course(
-            stress, title="睡眠与恢复", summary="睡眠习惯。", delivery_mode=DeliveryMode.OFFLINE
-        ),
-        "dual": make_course(
-            women,
-            title="女性干部的双重压力与自我关爱",
-            summary="平衡工作与家庭。",
-            audience_gender="female",
-        ),
-        "listen": make_course(talk, title="倾听的艺术", summary="改善人际沟通。"),
-        "markup": make_course(stress, title="<script>x</script>压力", summary="压力"),
-    }
-    courses["listen"].signals.add(AssessmentSignal.objects.get(key="interpersonal"))
-    courses["listen"].save_revision().publish()
-    get_search_backend().rebuild(build_documents())
-    return courses
+def catalogue(make_catalogue):
+    """Five courses in three tracks, one with markup in its title, indexed."""
+    return make_catalogue("resilience", "sleep", "dual", "listen", "markup", index=True)
 
 
 def bearer(user) -> dict:

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from courses.models import DeliveryMode, Track
+from courses.models import Track
 from search.backends import get_search_backend
 from search.backends.base import Hit
 from search.documents import build_documents
@@ -21,41 +21,9 @@ def index():
 
 
 @pytest.fixture
-def catalogue(home):
-    stress = make_curriculum(
-        home, track=Track.STRESS_RESILIENCE, slug="stress", title="工作抗压训练与职业压力调适"
-    )
-    women = make_curriculum(
-        home, track=Track.WOMEN_DUAL_PRESSURE, slug="women", title="女性干部双重压力"
-    )
-    courses = {
-        "resilience": make_course(
-            stress,
-            title="工作抗压训练：从紧张到从容",
-            summary="认识压力来源，学会三种放松方法。",
-            tags=["压力管理"],
-        ),
-        "sleep": make_course(
-            stress,
-            title="睡眠与恢复",
-            summary="改善睡眠的日常习惯。Sleep hygiene basics.",
-            tags=["睡眠"],
-            delivery_mode=DeliveryMode.OFFLINE,
-        ),
-        "dual": make_course(
-            women,
-            title="女性干部的双重压力与自我关爱",
-            summary="平衡工作与家庭，照顾好自己。",
-            tags=["家庭"],
-        ),
-        "markup": make_course(
-            stress,
-            title="<script>alert(1)</script>压力自测",
-            summary="<b>粗体</b>压力说明",
-        ),
-    }
-    index()
-    return courses
+def catalogue(make_catalogue):
+    """Four courses in two tracks, one with markup in its title and summary, indexed."""
+    return make_catalogue("resilience", "sleep", "dual", "markup_summary", index=True)
 
 
 def titles(response) -> set[str]:
@@ -234,3 +202,30 @@ def test_every_page_has_a_search_box_in_the_header(client, catalogue):
 
     assert 'action="/search/"' in body
     assert 'id="header-q"' in body
+
+
+def test_query_count_is_pinned(client, home, settings, django_assert_num_queries):
+    # The database backend answers, so its queries are the ones counted.
+    settings.LMS_SEARCH_BACKENDS = {"default": {"BACKEND": "search.backends.database"}}
+    track = make_curriculum(home, track=Track.POPULAR_SCIENCE)
+    for n in range(2):
+        make_course(track, title=f"心理健康常识 {n}")
+    index()
+    # The hits' links come from Wagtail's site root paths, cached by the first page view.
+    client.get(SEARCH, {"q": "心理"})
+
+    with django_assert_num_queries(3):
+        response = client.get(SEARCH, {"q": "心理"})
+    assert len(response.context["hits"]) == 2
+
+    for n in range(2, 14):
+        make_course(track, title=f"心理健康常识 {n}")
+    index()
+    with django_assert_num_queries(3):
+        response = client.get(SEARCH, {"q": "心理"})
+    assert (response.context["results"].total, len(response.context["hits"])) == (14, 10)
+
+    # No hits: the popular courses are suggested instead, in two more queries.
+    with django_assert_num_queries(5):
+        response = client.get(SEARCH, {"q": "天文望远镜"})
+    assert response.context["suggestions"]

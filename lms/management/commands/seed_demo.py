@@ -1,6 +1,5 @@
 import time
 
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -10,9 +9,9 @@ from courses.models import CatalogueHomePage
 from lms.demo.assessments import seed_assessments
 from lms.demo.learning import seed_learning
 from lms.demo.population import seed_departments, seed_population
-from lms.people.accounts import ensure_user, instructors_group
+from lms.people.accounts import ensure_user, instructors_group, make_department_admin
 from lms.people.models import CadreProfile, Department, PostCategory, Rank
-from lms.people.roles import DEPARTMENT_ADMINS, counsellors_group
+from lms.people.roles import counsellors_group
 
 DEFAULT_PASSWORD = "xinyu-demo-2026"  # noqa: S105  (demo accounts only; printed on purpose)
 
@@ -64,7 +63,7 @@ class Command(BaseCommand):
             department_admin = ensure_user(
                 "deptadmin", password, first_name="王建国", email="deptadmin@xinyu.invalid"
             )
-            department_admin.groups.add(Group.objects.get_or_create(name=DEPARTMENT_ADMINS)[0])
+            make_department_admin(department_admin, Department.objects.get(code="district_a"))
             assessed = seed_assessments(counsellor=counsellor)
         # The index is derived: rebuild it from what was just written (popularity included).
         call_command("lms_reindex", stdout=self.stdout)
@@ -94,6 +93,6 @@ class Command(BaseCommand):
             ("instructor", "instructor, /admin/"),
             ("cadre", "cadre, /"),
             ("counsellor", "counsellor, follow-ups of consenting cadres"),
-            ("deptadmin", "organisation-department administrator"),
+            ("deptadmin", "organisation-department administrator of 东城区, /admin/"),
         ]:
             self.stdout.write(f"  {username} / {password}   ({role})")

@@ -22,8 +22,7 @@ from lms.models import (
     LessonProgress,
     QuizAttempt,
 )
-from tests.factories import make_cadre, make_course, make_curriculum, make_lesson
-from tests.lms.learning.test_quizzes import QUIZ
+from tests.factories import QUIZ, make_cadre, make_course, make_curriculum, make_lesson
 
 pytestmark = pytest.mark.django_db
 

@@ -28,8 +28,7 @@ from lms.learning.enrollment import enrol
 from lms.learning.progress import complete_lesson
 from lms.learning.quizzes import submit_attempt
 from lms.models import ApiToken
-from tests.factories import make_cadre, make_course, make_lesson
-from tests.lms.learning.test_quizzes import QUIZ
+from tests.factories import QUIZ, make_cadre, make_course, make_lesson
 
 pytestmark = pytest.mark.django_db
 

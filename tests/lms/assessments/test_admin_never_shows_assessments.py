@@ -17,12 +17,7 @@ from wagtail.models import ReferenceIndex
 from wagtail.snippets.models import get_snippet_models
 
 from lms.models import Assessment, AssessmentConsent, AuditLog, FollowUp, PsychProfile
-from tests.lms.assessments.test_assessment_access_matrix import (
-    CANARIES,
-    SHARED_ANSWERS,
-    assessed,
-    shows_canary,
-)
+from tests.factories import CANARIES, SHARED_ANSWERS, make_assessed, shows_canary
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +60,7 @@ def superuser_client(client, django_user_model):
 
 @pytest.fixture
 def subject():
-    return assessed(True, SHARED_ANSWERS, "测评隐私干部")
+    return make_assessed(True, SHARED_ANSWERS, "测评隐私干部")
 
 
 def admin_request(rf, user):
@@ -129,7 +124,7 @@ def test_admin_search_and_reports_do_not_expose_results(superuser_client, subjec
 
 
 def test_a_cadres_admin_pages_show_no_assessment_data(superuser_client, subject):
-    base = "/admin/snippets/lms/cadreprofile"
+    base = "/admin/roster"
     for view in ("edit", "usage"):
         response = superuser_client.get(f"{base}/{view}/{subject.cadre.pk}/")
         assert response.status_code == 200, view

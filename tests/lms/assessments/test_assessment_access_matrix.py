@@ -14,7 +14,6 @@ from URL names, so a URL that is missing fails its rows instead of being skipped
 new URL in either namespace fails the coverage test until it has rows here.
 """
 
-import re
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -23,37 +22,18 @@ from django.contrib.auth.models import Group
 from django.urls import NoReverseMatch, get_resolver, reverse
 
 from lms.assessments import records as assessments
-from lms.models import Assessment, AssessmentConsent, AuditLog, FollowUp, FollowUpStatus
+from lms.models import Assessment, AssessmentConsent, AuditLog, FollowUpStatus
 from lms.people.roles import DEPARTMENT_ADMINS, INSTRUCTORS, counsellors_group
-from tests.factories import make_cadre
+from tests.factories import (
+    CANARIES,
+    PRIVATE_ANSWERS,
+    SHARED_ANSWERS,
+    make_assessed,
+    make_cadre,
+    shows_canary,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def high_answers(fours: int) -> dict[int, int]:
-    """SCL-90 answers at the high rung, no safety item: every item 3, item 15 at 1, item 59
-    at 2, and `fours` other items at 4, so the total is 267 + fours."""
-    raised = [n for n in range(1, 91) if n not in (15, 59)][:fours]
-    answers = dict.fromkeys(range(1, 91), 3)
-    answers.update({15: 1, 59: 2})
-    answers.update(dict.fromkeys(raised, 4))
-    return answers
-
-
-# High rather than crisis: a crisis result page shows help instead of any score.
-SHARED_ANSWERS, SHARED_CANARIES = high_answers(26), ("293", "3.26")  # total, GSI
-PRIVATE_ANSWERS, PRIVATE_CANARIES = high_answers(17), ("284", "3.16")
-
-
-def canary_pattern(value: str) -> re.Pattern:
-    # Not part of a longer number, id or token ("2293", "a293b", "12:00:00.293").
-    return re.compile(rf"(?<![0-9A-Za-z.]){re.escape(value)}(?![0-9A-Za-z])")
-
-
-CANARIES = {
-    "shared": [canary_pattern(value) for value in SHARED_CANARIES],
-    "private": [canary_pattern(value) for value in PRIVATE_CANARIES],
-}
 
 
 # The URLs --------------------------------------------------------------------------------
@@ -168,18 +148,10 @@ def staff(django_user_model, username: str, group: str):
     return user
 
 
-def assessed(share: bool, answers: dict, name: str):
-    cadre = make_cadre(name=name)
-    assessments.give_consent(cadre, share_with_counsellor=share, purpose="课程推荐与随访")
-    done = assessments.submit(cadre, "scl90", answers)
-    follow_up = FollowUp.objects.get(cadre=cadre)  # a high result opens one
-    return SimpleNamespace(cadre=cadre, assessment=done, follow_up=follow_up)
-
-
 @pytest.fixture
 def world(django_user_model):
-    shared = assessed(True, SHARED_ANSWERS, "共享测评干部")
-    private = assessed(False, PRIVATE_ANSWERS, "未共享干部")
+    shared = make_assessed(True, SHARED_ANSWERS, "共享测评干部")
+    private = make_assessed(False, PRIVATE_ANSWERS, "未共享干部")
     other = make_cadre(name="其他干部")
     assessments.give_consent(other, share_with_counsellor=True, purpose="课程推荐")
     assessments.submit(other, "scl90", dict.fromkeys(range(1, 91), 1))
@@ -202,10 +174,6 @@ def body(response) -> str:
     if response.streaming:
         return b"".join(response.streaming_content).decode(errors="replace")
     return response.content.decode(errors="replace")
-
-
-def shows_canary(text: str, key: str) -> bool:
-    return any(pattern.search(text) for pattern in CANARIES[key])
 
 
 def request_as(client, world, role: str, url: Url, method: str = "get", data=None):

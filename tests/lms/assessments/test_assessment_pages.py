@@ -377,3 +377,43 @@ def test_another_cadres_result_looks_like_a_missing_one(client, consenting):
     html = theirs.content.decode()
     assert "人际关系敏感" not in html and str(done.scores["total"]) not in html
     assert not AuditLog.objects.filter(action="view").exists()
+
+
+# Query counts: plain views, no Wagtail page and no cache, so the first request is counted --
+
+
+def test_index_query_count_is_pinned(cadre_client, consenting, django_assert_num_queries):
+    assessments.submit(consenting, "scl90", scl())
+
+    with django_assert_num_queries(9):
+        response = cadre_client.get(INDEX)
+    assert len(response.context["results"]) == 1
+
+    for _ in range(5):
+        assessments.submit(consenting, "scl90", scl(i6=2))
+        assessments.submit(consenting, "gad7", dict.fromkeys(range(1, 8), 1))
+    with django_assert_num_queries(9):
+        response = cadre_client.get(INDEX)
+    assert len(response.context["results"]) == 11
+
+
+def test_result_page_query_count_is_pinned(cadre_client, consenting, django_assert_num_queries):
+    done = assessments.submit(consenting, "scl90", scl(i6=2))
+
+    with django_assert_num_queries(9):
+        response = cadre_client.get(reverse("lms_assessment:result", args=[done.pk]))
+    assert response.status_code == 200
+    assert len(response.context["view"]["factors"]) == len(FACTOR_NAMES)
+
+
+def test_high_result_page_query_count_is_pinned(
+    cadre_client, consenting, django_assert_num_queries
+):
+    paranoid = (8, 18, 43, 68, 76, 83)
+    done = assessments.submit(consenting, "scl90", scl(**{f"i{n}": 3 for n in paranoid}))
+    url = reverse("lms_assessment:result", args=[done.pk])
+    cadre_client.get(url)  # the first read of the safety-net settings creates their row
+
+    with django_assert_num_queries(10):
+        response = cadre_client.get(url)
+    assert response.context["high"]

@@ -189,6 +189,23 @@ def test_worklist_queries_do_not_grow_with_follow_ups(client, django_user_model)
     assert with_two == with_ten
 
 
+def test_worklist_query_count_is_pinned(client, django_user_model, django_assert_num_queries):
+    client.force_login(make_counsellor(django_user_model))
+    for n in range(2):
+        assessed_cadre(share=n % 2 == 0, answers=CRISIS_ANSWERS)
+
+    # A plain view: no Wagtail page and no cache, so the first request is the one counted.
+    with django_assert_num_queries(8):
+        response = client.get(WORKLIST)
+    assert html(response).count('<li class="follow-up') == 2
+
+    for n in range(8):
+        assessed_cadre(share=n % 2 == 0, answers=HIGH_ANSWERS if n % 3 else CRISIS_ANSWERS)
+    with django_assert_num_queries(8):
+        response = client.get(WORKLIST)
+    assert html(response).count('<li class="follow-up') == 10
+
+
 # Handling a follow-up ------------------------------------------------------------------
 
 

@@ -19,7 +19,16 @@ from lms.learning.enrollment import enrol
 from lms.learning.feedback import leave_feedback
 from lms.learning.progress import complete_lesson
 from lms.learning.signups import sign_up
-from lms.models import ApiToken, CadreProfile, QuizAttempt
+from lms.models import (
+    ApiToken,
+    Audience,
+    CadreProfile,
+    Campaign,
+    CampaignAssignment,
+    QuizAttempt,
+    Reminder,
+)
+from lms.models.targeting import AssignmentOutcome, ReminderKind
 from tests.factories import make_cadre, make_course, make_lesson
 
 APPS = ("lms", "courses")
@@ -116,6 +125,19 @@ def a_cadre_with_everything():
     assessments.give_consent(cadre, share_with_counsellor=True, purpose="测试")
     assessments.submit(cadre, "scl90", {**dict.fromkeys(range(1, 91), 1), 15: 2})
     ApiToken.issue(cadre.user, "门户")
+    # A required course from a campaign, and the reminder sent about it.
+    audience = Audience.objects.create(name=f"审计 {cadre.pk}")
+    campaign = Campaign.objects.create(
+        name="必修", audience=audience, due_date=timezone.localdate() + timedelta(days=3)
+    )
+    assignment = CampaignAssignment.objects.create(
+        campaign=campaign,
+        cadre=cadre,
+        course=course,
+        enrollment=enrollment,
+        outcome=AssignmentOutcome.UPGRADED,
+    )
+    Reminder.objects.create(assignment=assignment, kind=ReminderKind.DUE_SOON)
     return cadre
 
 

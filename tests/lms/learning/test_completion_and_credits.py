@@ -19,8 +19,7 @@ from lms.models import (
     LessonProgress,
     MinuteBand,
 )
-from tests.factories import make_cadre, make_course, make_lesson
-from tests.lms.learning.test_quizzes import QUIZ
+from tests.factories import QUIZ, make_cadre, make_course, make_lesson
 
 pytestmark = pytest.mark.django_db
 

@@ -105,6 +105,27 @@ def test_query_count_does_not_grow_with_enrollments(cadre_client, cadre, curricu
     assert many == few
 
 
+def test_query_count_is_pinned(
+    cadre_client, cadre, curriculum, settings, django_assert_num_queries
+):
+    # The recommendations come from the database backend, whose queries are counted.
+    settings.LMS_SEARCH_BACKENDS = {"default": {"BACKEND": "search.backends.database"}}
+    add_enrollments(cadre, curriculum, 3)  # one each: in progress, completed, required
+    cadre_client.get(MY)  # warm Wagtail's site-root cache, as any earlier page view would
+
+    # 19: the learning sections, 学时, certificates, recommendations and campaign reminders.
+    with django_assert_num_queries(19):
+        response = cadre_client.get(MY)
+    sections = [response.context[key] for key in ("required", "in_progress", "completed")]
+    assert [len(section) for section in sections] == [1, 1, 1]
+
+    add_enrollments(cadre, curriculum, 9)
+    with django_assert_num_queries(19):
+        response = cadre_client.get(MY)
+    sections = [response.context[key] for key in ("required", "in_progress", "completed")]
+    assert [len(section) for section in sections] == [4, 4, 4]
+
+
 def test_sections_progress_continue_links_and_certificates(cadre_client, cadre, curriculum):
     current, current_lessons = course_with_lessons(curriculum, title="睡眠与压力", lessons=2)
     done, done_lessons = course_with_lessons(curriculum, title="倾听的艺术", lessons=1)

@@ -6,37 +6,7 @@ from lms.errors import AttemptsExhausted, InvalidAnswers, LessonNotFound, QuizNo
 from lms.learning.enrollment import enrol
 from lms.learning.quizzes import grade, submit_attempt, validate_answers
 from lms.models import QuizAttempt
-from tests.factories import make_cadre, make_course, make_lesson
-
-QUIZ = {
-    "title": "小测验",
-    "pass_mark": 60,
-    "max_attempts": 2,
-    "questions": [
-        {
-            "kind": "single",
-            "text": "Q1",
-            "choices": [{"text": "a", "correct": False}, {"text": "b", "correct": True}],
-            "explanation": "b",
-        },
-        {
-            "kind": "multiple",
-            "text": "Q2",
-            "choices": [
-                {"text": "a", "correct": True},
-                {"text": "b", "correct": False},
-                {"text": "c", "correct": True},
-            ],
-            "explanation": "",
-        },
-        {
-            "kind": "true_false",
-            "text": "Q3",
-            "choices": [{"text": "正确", "correct": True}, {"text": "错误", "correct": False}],
-            "explanation": "",
-        },
-    ],
-}
+from tests.factories import QUIZ, make_cadre, make_course, make_lesson
 
 
 def test_all_correct_scores_100():

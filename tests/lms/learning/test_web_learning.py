@@ -6,13 +6,16 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from courses.models import LessonPage, OfflineSession
 from lms.errors import NotEnrolled
 from lms.learning.enrollment import enrol
+from lms.learning.progress import complete_lesson, record_visit
 from lms.models import (
     Certificate,
     CourseFeedback,
@@ -454,8 +457,6 @@ def test_the_course_page_offers_a_sign_up_with_seats_left(cadre_client, course, 
 
 
 def completed_certificate(cadre, course, lessons):
-    from lms.learning.progress import complete_lesson
-
     enrollment, _ = enrol(cadre, course)
     for lesson in lessons:
         complete_lesson(enrollment, lesson)
@@ -527,3 +528,146 @@ def test_feedback_only_after_completion_and_the_average_is_shown(client, cadre, 
     assert page.context["rating"] == {"average": 2.5, "count": 2}
     assert "★★★☆☆" in page.content.decode()
     assert "2.5" in page.content.decode()
+
+
+# Query counts ----------------------------------------------------------------------------
+#
+# Wagtail keeps the site root paths in Django's cache, filled by the process's first page
+# view; the course and lesson tests make a first view before they count, as any earlier
+# page view would have.
+
+
+@pytest.fixture
+def upcoming_session(course):
+    starts = timezone.now() + timedelta(days=3)
+    return OfflineSession.objects.create(
+        page=course,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        place="报告厅",
+        capacity=5,
+    )
+
+
+def test_course_page_query_count_is_pinned_for_anonymous_visitors(
+    client, course, lessons, upcoming_session, django_assert_num_queries
+):
+    client.get(course.url)  # fills Wagtail's cache of site root paths
+
+    with django_assert_num_queries(17):
+        response = client.get(course.url)
+    assert len(response.context["lessons"]) == 3
+
+    for _ in range(7):
+        make_lesson(course)
+    with django_assert_num_queries(17):
+        response = client.get(course.url)
+    assert len(response.context["lessons"]) == 10
+    assert len(response.context["session_rows"]) == 1
+
+
+def test_course_page_query_count_is_pinned_for_an_enrolled_cadre(
+    cadre_client, cadre, course, lessons, upcoming_session, django_assert_num_queries
+):
+    enrollment, _ = enrol(cadre, course)
+    record_visit(enrollment, lessons[1])
+    complete_lesson(enrollment, lessons[0])
+    cadre_client.get(course.url)  # fills Wagtail's cache of site root paths
+
+    with django_assert_num_queries(26):
+        response = cadre_client.get(course.url)
+    assert response.context["completed_lesson_ids"] == {lessons[0].pk}
+
+    more = [make_lesson(course) for _ in range(7)]
+    for lesson in [lessons[1], *more[:5]]:
+        complete_lesson(enrollment, lesson)
+    with django_assert_num_queries(26):
+        response = cadre_client.get(course.url)
+    assert len(response.context["lessons"]) == 10
+    assert len(response.context["completed_lesson_ids"]) == 7
+    assert response.context["enrollment"].status == EnrollmentStatus.ACTIVE
+
+
+def queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="N+1: lms.learning.pages.session_rows() counts each upcoming session's seats "
+    "with a query of its own (lms.learning.signups.seats_left)",
+)
+def test_the_course_page_queries_do_not_grow_with_sessions(
+    cadre_client, cadre, course, upcoming_session
+):
+    enrol(cadre, course)
+    cadre_client.get(course.url)  # fills Wagtail's cache of site root paths
+    one_session = queries(cadre_client, course.url)
+
+    for day in range(1, 4):
+        starts = upcoming_session.starts_at + timedelta(days=day)
+        OfflineSession.objects.create(
+            page=course,
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=2),
+            place="报告厅",
+            capacity=5,
+        )
+
+    assert queries(cadre_client, course.url) == one_session
+
+
+def test_lesson_view_query_counts_are_pinned_for_an_enrolled_cadre(
+    cadre_client, cadre, course, lessons, django_assert_num_queries
+):
+    enrollment, _ = enrol(cadre, course)
+    cadre_client.get(course.url)  # fills Wagtail's cache of site root paths; records no visit
+
+    # The first view of a lesson creates its progress row (in a savepoint) ...
+    with django_assert_num_queries(25):
+        response = cadre_client.get(lessons[0].url)
+    assert response.context["viewer"] == "cadre"
+    # ... a return view updates the enrolment's last lesson, and ?pos= the position too.
+    with django_assert_num_queries(22):
+        cadre_client.get(lessons[0].url)
+    with django_assert_num_queries(23):
+        cadre_client.get(lessons[0].url + "?pos=video-01m00s")
+    assert LessonProgress.objects.get(lesson=lessons[0]).position == "video-01m00s"
+
+    more = [make_lesson(course) for _ in range(7)]
+    for lesson in more[:5]:
+        complete_lesson(enrollment, lesson)
+    with django_assert_num_queries(25):
+        response = cadre_client.get(lessons[1].url)
+    assert len(response.context["lessons"]) == 10
+    with django_assert_num_queries(22):
+        cadre_client.get(lessons[1].url)
+    enrollment.refresh_from_db()
+    assert enrollment.last_lesson_id == lessons[1].pk
+
+
+def test_certificate_query_count_is_pinned(
+    client, cadre, course, lessons, django_assert_num_queries
+):
+    certificate = completed_certificate(cadre, course, lessons[:2])
+    client.force_login(cadre.user)
+
+    # A plain view: no Wagtail page and no cache, so the first request is the one counted.
+    with django_assert_num_queries(7):
+        response = client.get(reverse("lms:certificate", args=[certificate.code]))
+    assert response.status_code == 200
+
+
+def test_public_verification_query_count_is_pinned(
+    client, cadre, course, lessons, django_assert_num_queries
+):
+    certificate = completed_certificate(cadre, course, lessons[:2])
+
+    # Anonymous, no session and no cache: one query for the certificate.
+    with django_assert_num_queries(1):
+        response = client.get(reverse("lms:verify_certificate", args=[certificate.code]))
+    assert response.status_code == 200

@@ -183,3 +183,10 @@ def assign_joiners_to_running_campaigns(cadre_ids):
 
 # Granting or revoking the counsellor role is audited (lms.people.separation).
 hooks.register(ROLE_CHANGED_HOOK, record_counsellor_role_change)
+
+
+@hooks.register("construct_homepage_panels")
+def add_targeting_panel(request, panels):
+    panel = targeting_admin.targeting_panel_for(request.user)
+    if panel is not None:
+        panels.append(panel)

@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -43,6 +44,7 @@ from lms.people.models import CadreProfile, Department, Rank, admin_scope_q
 from . import campaigns, roster
 from .audiences import Criteria, audience_cadres, owner_for, preview
 from .forms import AudienceForm, CadreProfileForm, CampaignForm, RosterUploadForm
+from .reminders import overdue_by_campaign
 
 PREVIEW_ROWS = 1000
 
@@ -534,3 +536,38 @@ class LearningRecordViewSet(ScopedViewSet):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("cadre", "course")
+
+
+# --- the administrator's dashboard panel -------------------------------------------------
+
+
+class TargetingPanel(Component):
+    """On the admin home page: the administrator's scope at a glance, with the way in."""
+
+    name = "targeting"
+    template_name = "lms/admin/targeting_panel.html"
+    order = 50
+
+    def __init__(self, user):
+        self.user = user
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        today = timezone.localdate()
+        campaigns_in_scope = Campaign.objects.for_admin(self.user)
+        context.update(
+            {
+                "department": owner_for(self.user),
+                "cadres": CadreProfile.objects.for_admin(self.user).active().count(),
+                "running": campaigns_in_scope.filter(status=CampaignStatus.RUNNING).count(),
+                "drafts": campaigns_in_scope.filter(status=CampaignStatus.DRAFT).count(),
+                "overdue": sum(row["overdue"] for row in overdue_by_campaign(self.user, today)),
+            }
+        )
+        return context
+
+
+def targeting_panel_for(user) -> TargetingPanel | None:
+    if user.has_perm("lms.view_campaign"):
+        return TargetingPanel(user)
+    return None

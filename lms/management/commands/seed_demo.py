@@ -9,6 +9,7 @@ from courses.models import CatalogueHomePage
 from lms.demo.assessments import seed_assessments
 from lms.demo.learning import seed_learning
 from lms.demo.population import seed_departments, seed_population
+from lms.demo.targeting import seed_targeting
 from lms.people.accounts import ensure_user, instructors_group, make_department_admin
 from lms.people.models import CadreProfile, Department, PostCategory, Rank
 from lms.people.roles import counsellors_group
@@ -64,6 +65,7 @@ class Command(BaseCommand):
                 "deptadmin", password, first_name="王建国", email="deptadmin@xinyu.invalid"
             )
             make_department_admin(department_admin, Department.objects.get(code="district_a"))
+            seed_targeting(department_admin)
             assessed = seed_assessments(counsellor=counsellor)
         # The index is derived: rebuild it from what was just written (popularity included).
         call_command("lms_reindex", stdout=self.stdout)

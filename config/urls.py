@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from lms.api import api
+from lms.people.views import PasswordChangeView
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -22,12 +23,16 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", PasswordChangeView.as_view(), name="password_change"),
 ]
 
 if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Django raises a body over DATA_UPLOAD_MAX_MEMORY_SIZE as a 400; it is answered as a 413.
+handler400 = "theme.request_limits.bad_request"
 
 # Wagtail's page serving is the catch-all, so it comes last.
 urlpatterns += [path("", include(wagtail_urls))]

@@ -9,8 +9,12 @@ class LmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         from lms.assessments.records import install_shipped_defaults
+        from lms.people.passwords import note_required_change
         from lms.people.separation import install_role_permissions
+        from lms.people.sessions import note_renewal
 
         # Shipped instruments and the first profile rules are installed at migrate time,
         # so that no page has to write while it reads.
@@ -19,3 +23,7 @@ class LmsConfig(AppConfig):
         post_migrate.connect(
             install_role_permissions, sender=self, dispatch_uid="lms.role_permissions"
         )
+        # A password an administrator set must be replaced at sign-in (lms.people.passwords).
+        user_logged_in.connect(note_required_change, dispatch_uid="lms.password_change")
+        # Signing in counts as a session renewal (lms.people.sessions).
+        user_logged_in.connect(note_renewal, dispatch_uid="lms.session_renewal")

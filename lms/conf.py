@@ -19,6 +19,13 @@ DEFAULTS = {
     "LMS_SSO_HEADER": "",
     # Cadres assigned per transaction by a campaign's background task.
     "LMS_CAMPAIGN_BATCH": 500,
+    # Public certificate checks per visitor address per window (lms.people.throttling):
+    # enough for an office checking a pile of certificates, too few to guess codes.
+    "LMS_CERTIFICATE_LOOKUP_LIMIT": 30,
+    "LMS_CERTIFICATE_LOOKUP_WINDOW": 10 * 60,  # seconds
+    # Reverse proxies in front of the site that append to X-Forwarded-For; 0 means
+    # REMOTE_ADDR is the visitor. Lockouts and lookup limits count per visitor address.
+    "LMS_PROXY_COUNT": 0,
     # "production" turns on the checks for committed keys and missing hosts.
     "DEPLOYMENT_ENVIRONMENT": "development",
 }

@@ -9,10 +9,11 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from courses.models import PAGE_CONTEXT_HOOK
 from lms.assessments import records
+from lms.assessments import views as assessment_views
 from lms.assessments.role_audit import record_counsellor_role_change
 from lms.learning import enrollment, pages
 from lms.learning.recommendations import VIEWER_PROFILE_HOOK
-from lms.learning.views import MY_LEARNING_NOTICES_HOOK
+from lms.learning.views import MY_LEARNING_CARE_HOOK, MY_LEARNING_NOTICES_HOOK
 from lms.people.forms import DepartmentForm
 from lms.people.roles import is_counsellor
 from lms.people.separation import ROLE_CHANGED_HOOK
@@ -190,3 +191,9 @@ def add_targeting_panel(request, panels):
     panel = targeting_admin.targeting_panel_for(request.user)
     if panel is not None:
         panels.append(panel)
+
+
+@hooks.register(MY_LEARNING_CARE_HOOK)
+def crisis_help_first(request, cadre):
+    """Help first on 我的学习 while a crisis follow-up is open: who to call, no score."""
+    return assessment_views.care_first(request, cadre)

@@ -149,7 +149,9 @@ def reasons(doc: dict, viewer: Viewer) -> list[str]:
             if signal.startswith("stress_"):
                 found.append(_("because you reported %(source)s") % {"source": name})
             else:
-                found.append(_("because your %(factor)s score is raised") % {"factor": name})
+                found.append(
+                    _("because “%(area)s” stood out in your self-assessment") % {"area": name}
+                )
     if targets_viewer(doc):
         if doc["audience_min_rank_name"] and viewer.rank_ordinal is not None:
             found.append(

@@ -55,6 +55,7 @@ def search_view(request):
         TEMPLATE,
         {
             "form": form,
+            "error": None,
             "query": query,
             "results": results,
             "hits": hits,

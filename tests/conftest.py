@@ -15,6 +15,17 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache, as with an empty database: the cache outlives
+    tests in one process, and budgets such as the certificate lookups count in it."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def home(db):
     from courses.models import CatalogueHomePage

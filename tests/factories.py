@@ -131,8 +131,9 @@ PRIVATE_ANSWERS, PRIVATE_CANARIES = high_answers(17), ("284", "3.16")
 
 
 def canary_pattern(value: str) -> re.Pattern:
-    # Not part of a longer number, id or token ("2293", "a293b", "12:00:00.293").
-    return re.compile(rf"(?<![0-9A-Za-z.]){re.escape(value)}(?![0-9A-Za-z])")
+    # Not part of a longer number, id, token or URL path ("2293", "a293b", "12:00:00.293",
+    # "/cadres/293/", "-293_"): a database id that happens to equal a score is no leak.
+    return re.compile(rf"(?<![0-9A-Za-z./_-]){re.escape(value)}(?![0-9A-Za-z_-])")
 
 
 # The scores of a cadre who shares results with counsellors and of one who does not: a

@@ -1,9 +1,11 @@
 """Settings shared by every environment. Environment-specific modules import from here."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 
 from config.env import env_bool, env_int, env_list, env_str
 from lms.conf import DEFAULTS as LMS_DEFAULTS
@@ -15,6 +17,7 @@ INSTALLED_APPS = [
     "lms",
     "search",
     "theme",
+    "csp",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -36,20 +39,60 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",  # login lockouts (lms/people/throttling.py)
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "theme.middleware.PrivateCacheMiddleware",
+    "theme.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "lms.people.sessions.SessionRenewalMiddleware",
     "theme.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "lms.people.passwords.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # 413 for a body over DATA_UPLOAD_MAX_MEMORY_SIZE before a view reads it (and handler400).
+    "theme.request_limits.RequestSizeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Response headers (theme/middleware.py). The site's own pages run no inline script or
+# style: an inline <script> must carry the nonce ({{ request.csp_nonce }}).
+# Lessons may play videos from the intranet video server (CSP_MEDIA_ORIGINS).
+CSP_MEDIA_ORIGINS = env_list("CSP_MEDIA_ORIGINS")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "media-src": [SELF, *CSP_MEDIA_ORIGINS],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    }
+}
+# Wagtail 8's admin still ships inline scripts (inline panels, date pickers) and style
+# attributes; the policy allows those and, enforced, still refuses other hosts and eval.
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": [SELF, "'unsafe-inline'"],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:", "blob:"],
+        "media-src": [SELF, "blob:", *CSP_MEDIA_ORIGINS],
+    },
+}
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -83,13 +126,41 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        # Django's, with its Chinese error message (see the class).
+        "NAME": "lms.people.passwords.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
+
+# Sessions end after SESSION_COOKIE_AGE without a request and when the browser closes:
+# cadres share intranet desktops. A signed-in request renews the session every few
+# minutes (lms/people/sessions.py) rather than with SESSION_SAVE_EVERY_REQUEST, which
+# would write the session row on every request.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Without Wagtail's "remember me", which would outlive the browser.
+WAGTAILADMIN_USER_LOGIN_FORM = "lms.people.sessions.AdminLoginForm"
+
+# Login lockouts (django-axes, lms/people/throttling.py): AXES_FAILURE_LIMIT failed
+# sign-ins within the cool-off lock the account, and separately the address, until the
+# newest of them is AXES_COOLOFF_MINUTES old. The site login, the Wagtail admin login and
+# API bearer tokens all count; `manage.py axes_reset_username USER` unlocks early.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = "lms.people.throttling.lockout_parameters"
+AXES_CLIENT_IP_CALLABLE = "lms.people.throttling.client_address"
+AXES_WHITELIST_CALLABLE = "lms.people.throttling.is_single_sign_on"
+AXES_LOCKOUT_CALLABLE = "lms.people.throttling.lockout_response"
+# Tries during a lockout do not extend it, so the time on the lockout page holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Every failure is kept (who, from where, whether it locked) for the audit trail.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
 # Chinese first: every cadre-facing page defaults to Simplified Chinese.
 LANGUAGE_CODE = "zh-hans"
@@ -124,6 +195,8 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "pptx", "xlsx", "txt", "mp3", "mp4", "w
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 500 * 1024 * 1024  # lecture recordings are large
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # intranets have no internet
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# No avatars from gravatar.com: intranets have no internet, and the admin's CSP refuses them.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 
 # Celery: the embedded default runs tasks eagerly in-process; production sets
@@ -160,6 +233,15 @@ LMS_ASSESSMENT_RETENTION_DAYS = env_int(
 )
 DEPLOYMENT_ENVIRONMENT = LMS_DEFAULTS["DEPLOYMENT_ENVIRONMENT"]
 LMS_CAMPAIGN_BATCH = env_int("LMS_CAMPAIGN_BATCH", LMS_DEFAULTS["LMS_CAMPAIGN_BATCH"])
+LMS_CERTIFICATE_LOOKUP_LIMIT = env_int(
+    "LMS_CERTIFICATE_LOOKUP_LIMIT", LMS_DEFAULTS["LMS_CERTIFICATE_LOOKUP_LIMIT"]
+)
+LMS_CERTIFICATE_LOOKUP_WINDOW = env_int(
+    "LMS_CERTIFICATE_LOOKUP_WINDOW", LMS_DEFAULTS["LMS_CERTIFICATE_LOOKUP_WINDOW"]
+)
+# Behind the intranet's reverse proxy REMOTE_ADDR is the proxy: without this, one
+# address's lockout would lock everyone out.
+LMS_PROXY_COUNT = env_int("LMS_PROXY_COUNT", LMS_DEFAULTS["LMS_PROXY_COUNT"])
 CELERY_BEAT_SCHEDULE = {
     "purge-expired-assessments": {
         "task": "lms.tasks.purge_expired_assessments",
@@ -183,13 +265,17 @@ CELERY_BEAT_SCHEDULE = {
 
 # Trusted-header single sign-on (lms/people/sso.py): off unless the header name is given.
 LMS_SSO_HEADER = env_str("LMS_SSO_HEADER", LMS_DEFAULTS["LMS_SSO_HEADER"])
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First, as django-axes asks: refuses any sign-in while locked out.
+    "lms.people.throttling.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 if LMS_SSO_HEADER:
     MIDDLEWARE.insert(
         MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
         "lms.people.sso.TrustedHeaderMiddleware",
     )
-    AUTHENTICATION_BACKENDS.insert(0, "lms.people.sso.ExistingUsersOnlyBackend")
+    AUTHENTICATION_BACKENDS.insert(1, "lms.people.sso.ExistingUsersOnlyBackend")
 
 # Search backends for courses (see search/backends): the database alone by default; with
 # ELASTICSEARCH_URL, Elasticsearch answers and the database stays beside it as the fallback.
@@ -213,9 +299,20 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # A template's context holds a cadre's name and scores: never logged (config/logging.py).
+    # On the django.template logger, so no handler sees it (Django's own or one added later),
+    # and on every handler here too, for records of its child loggers, which skip that filter.
+    "filters": {"no_template_context": {"()": "config.logging.DropTemplateContext"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["no_template_context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
+        "django.template": {"filters": ["no_template_context"]},
         "courses": {"level": "INFO"},
         "lms": {"level": "INFO"},
         "search": {"level": "INFO"},

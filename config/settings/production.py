@@ -21,6 +21,20 @@ STORAGES = {
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+# HTTPS only. Behind a TLS-terminating proxy that redirects to HTTPS itself, set
+# SECURE_SSL_REDIRECT=false; the proxy must still send X-Forwarded-Proto.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 60 * 60)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "SAMEORIGIN"
+
+SILENCED_SYSTEM_CHECKS = [
+    # X-Frame-Options SAMEORIGIN, not DENY: Wagtail's preview panel frames our own pages.
+    "security.W019",
+    # No HSTS preload: putting the domain on browsers' preload list is its owner's decision.
+    "security.W021",
+]
+if not SECURE_SSL_REDIRECT:
+    # The switch declares that the TLS-terminating proxy redirects plain HTTP to HTTPS.
+    SILENCED_SYSTEM_CHECKS.append("security.W008")

@@ -16,7 +16,8 @@ api = NinjaAPI(
     description=(
         "Courses, enrollment, progress, quizzes, credit hours and certificate verification. "
         'Every error is {"error": {"code", "message", "details"}}; invalid input is a 400 '
-        "with code `invalid_request`."
+        "with code `invalid_request`; a body over the size limit (2.5 MB by default) is a 413 "
+        "with code `payload_too_large`."
     ),
     # Swagger UI would load its scripts from a CDN unless "ninja" is an installed app,
     # and the intranet has no internet; the OpenAPI document is enough for the host.

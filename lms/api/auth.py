@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+from axes.handlers.proxy import AxesProxyHandler
+from django.contrib.auth.signals import user_login_failed
 from django.utils import timezone
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
@@ -11,24 +13,37 @@ from lms.errors import NotACadre
 from lms.models.learning import ApiToken
 from lms.people.models import CadreProfile
 from lms.people.roles import cadre_of
+from lms.people.throttling import unlock_time
 
-from .errors import CsrfFailed, InvalidToken
+from .errors import CsrfFailed, InvalidToken, TooManyFailures
 
 # Writing last_used_at on every call would turn each read into a row write (and a lock
 # that concurrent calls with one token queue on); a few minutes' precision is enough.
 LAST_USED_PRECISION = timedelta(minutes=5)
 
 
+# What a failed token tells django-axes: no username, so it counts for the address only
+# (lms.people.throttling.lockout_parameters); never the token itself.
+TOKEN_CREDENTIALS = {"api_token": "********************"}
+
+
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer <key>`; only the key's hash is stored."""
 
     def authenticate(self, request, token: str):
+        # Wrong tokens count as failed sign-ins of the caller's address (django-axes):
+        # past the limit, every token from that address is refused until the cool-off ends.
+        if not AxesProxyHandler.is_allowed(request, TOKEN_CREDENTIALS):
+            raise TooManyFailures(unlock_time(request, TOKEN_CREDENTIALS))
         found = (
             ApiToken.objects.select_related("user")
             .filter(key_hash=ApiToken.hash(token.strip()))
             .first()
         )
         if found is None or not found.user.is_active:
+            user_login_failed.send(sender=__name__, credentials=TOKEN_CREDENTIALS, request=request)
+            if request.axes_locked_out:
+                raise TooManyFailures(unlock_time(request, TOKEN_CREDENTIALS))
             # A wrong token is refused outright rather than falling back to the session.
             raise InvalidToken()
         now = timezone.now()

@@ -7,7 +7,12 @@ wrong, one string per problem. Request validation errors are 400 `invalid_reques
 
 import logging
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -46,6 +51,40 @@ class CsrfFailed(LmsError):
     default_message = _("The security check failed. Reload the page and try again.")
 
 
+class TooManyFailures(LmsError):
+    """Too many wrong API tokens from one address: every token is refused for a while."""
+
+    code = "too_many_failures"
+    status = 429
+
+    def __init__(self, unlock_at):
+        # Worded when raised, in the caller's language and local time.
+        super().__init__(
+            gettext(
+                "Too many requests from this address had an invalid API token. Requests "
+                "with a token are refused until %(time)s."
+            )
+            % {"time": timezone.localtime(unlock_at).strftime("%H:%M")}
+        )
+
+
+class TooManyLookups(LmsError):
+    code = "too_many_lookups"
+    status = 429
+
+    def __init__(self, minutes: int):
+        super().__init__(
+            ngettext(
+                "Many certificates were checked from this address in a short time. Please "
+                "try again in at most %(minutes)d minute.",
+                "Many certificates were checked from this address in a short time. Please "
+                "try again in at most %(minutes)d minutes.",
+                minutes,
+            )
+            % {"minutes": minutes}
+        )
+
+
 class CertificateNotFound(LmsError):
     code = "certificate_not_found"
     status = 404
@@ -64,6 +103,19 @@ class NotFound(LmsError):
     default_message = _("Nothing was found here.")
 
 
+class PayloadTooLarge(LmsError):
+    code = "payload_too_large"
+    status = 413
+
+    def __init__(self):
+        # Worded when raised, so the limit is in the caller's language and current settings.
+        limit = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        super().__init__(
+            gettext("The request is larger than the %(limit)s this service accepts.")
+            % {"limit": limit}
+        )
+
+
 class ServerError(LmsError):
     code = "server_error"
     status = 500
@@ -75,18 +127,21 @@ def errors(*statuses: int) -> dict[int, type[ErrorOut]]:
     return dict.fromkeys(statuses, ErrorOut)
 
 
+def error_body(error: LmsError | SearchError) -> dict:
+    return {
+        "error": {
+            "code": error.code,
+            "message": str(error.message),
+            "details": [str(detail) for detail in error.details],
+        }
+    }
+
+
 def install(api) -> None:
     """Replace ninja's default handlers so every failure has the same shape."""
 
     def respond(request, error: LmsError | SearchError):
-        body = {
-            "error": {
-                "code": error.code,
-                "message": str(error.message),
-                "details": [str(detail) for detail in error.details],
-            }
-        }
-        response = api.create_response(request, body, status=error.status)
+        response = api.create_response(request, error_body(error), status=error.status)
         if error.status == 401:
             response["WWW-Authenticate"] = "Bearer"
         return response
@@ -114,6 +169,11 @@ def install(api) -> None:
     def on_not_found(request, exc: Http404):
         return respond(request, NotFound())
 
+    def on_too_big(request, exc: RequestDataTooBig):
+        # Django refuses to read a body over DATA_UPLOAD_MAX_MEMORY_SIZE when an operation
+        # first touches it; the site's middleware answers most of these before that.
+        return respond(request, PayloadTooLarge())
+
     def on_unexpected(request, exc: Exception):
         # The host platform parses JSON; a Django HTML error page would break its client.
         logger.exception("Unhandled error in %s %s", request.method, request.path)
@@ -121,6 +181,7 @@ def install(api) -> None:
 
     api.add_exception_handler(Exception, on_unexpected)
     api.add_exception_handler(Http404, on_not_found)
+    api.add_exception_handler(RequestDataTooBig, on_too_big)
     api.add_exception_handler(HttpError, on_http_error)
     api.add_exception_handler(ValidationError, on_validation_error)
     api.add_exception_handler(LmsError, on_lms_error)

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from django.core.exceptions import ObjectDoesNotExist
 from ninja import Field, Schema
-from pydantic import StrictInt
+from pydantic import StrictInt, WithJsonSchema
 
 from courses.models import DeliveryMode, Track
 from lms.models.learning import CreditSource, CreditStatus, EnrollmentOrigin, EnrollmentStatus
@@ -15,6 +15,15 @@ MAX_ID = 2_147_483_647
 # No control characters: PostgreSQL refuses NUL in text, and nothing legitimate needs them.
 PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
 SLUG = r"^[-\w]+$"
+
+
+def listed(choices) -> WithJsonSchema:
+    """Document a text parameter's values as an enum while the operation checks them itself.
+
+    Search refuses other values with its own 400 `invalid_filter` (search/forms.py), which
+    validating the type here would turn into `invalid_request`.
+    """
+    return WithJsonSchema({"type": "string", "enum": list(choices.values)})
 
 
 class CourseFilters(Schema):
@@ -229,19 +238,11 @@ class SearchParams(Schema):
         max_length=100,
         description="Words to find; Chinese is matched inside longer words. Any characters.",
     )
-    track: str | None = Field(
-        None,
-        max_length=30,
-        description=f"A track key: {', '.join(Track.values)}. Others are 400 `invalid_filter`.",
-        examples=Track.values,
+    track: Annotated[str, listed(Track)] | None = Field(
+        None, description="A track key. Others are 400 `invalid_filter`."
     )
-    mode: str | None = Field(
-        None,
-        max_length=30,
-        description=(
-            f"A delivery mode: {', '.join(DeliveryMode.values)}. Others are 400 `invalid_filter`."
-        ),
-        examples=DeliveryMode.values,
+    mode: Annotated[str, listed(DeliveryMode)] | None = Field(
+        None, description="A delivery mode. Others are 400 `invalid_filter`."
     )
     tag: str | None = Field(None, max_length=100, pattern=SLUG, description="A tag slug.")
     page: int = Field(1, ge=1, le=1000)
@@ -258,22 +259,30 @@ class SearchHitOut(Schema):
     title: str
     summary: str
     url: str | None
-    track: str = Field(description="The track key of the course's curriculum.")
+    track: Track | None = Field(
+        description="The track of the course's curriculum; null while that is unpublished."
+    )
     track_title: str = Field(description="The curriculum's title.")
-    delivery_mode: str
+    delivery_mode: DeliveryMode
     credit_hours: float
     highlight: HighlightOut = Field(description="Empty without search words.")
 
 
-class FacetValueOut(Schema):
-    key: str
+class TrackFacetOut(Schema):
+    key: Track
+    label: str
+    count: int = Field(ge=0)
+
+
+class ModeFacetOut(Schema):
+    key: DeliveryMode
     label: str
     count: int = Field(ge=0)
 
 
 class SearchFacetsOut(Schema):
-    track: list[FacetValueOut] = Field(description="Matches per track, before the track filter.")
-    delivery_mode: list[FacetValueOut] = Field(
+    track: list[TrackFacetOut] = Field(description="Matches per track, before the track filter.")
+    delivery_mode: list[ModeFacetOut] = Field(
         description="Matches per delivery mode, before the mode filter."
     )
 
@@ -291,7 +300,7 @@ class RecommendationOut(Schema):
     id: int
     title: str
     url: str | None
-    track: str
+    track: Track | None = Field(description="Null while the course's curriculum is unpublished.")
     track_title: str = Field(description="The track's name in the caller's language.")
     reason: str = Field(description="The main reason, one sentence in the caller's language.")
     reasons: list[str]
@@ -303,6 +312,10 @@ class RecommendationOut(Schema):
     @staticmethod
     def resolve_url(obj):
         return obj.url or None
+
+    @staticmethod
+    def resolve_track(obj):
+        return obj.track or None
 
 
 class RecommendationsOut(Schema):

@@ -1,24 +1,28 @@
 """The API's operations. Each parses its input, calls a service and returns a schema."""
 
+import math
 from functools import reduce
 from operator import or_
 from typing import Annotated
 
 from django.db.models import Q
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from ninja import Path, Query, Router
+from ninja.decorators import decorate_view
 from ninja.responses import Status
 
 from courses.models import CoursePage, CurriculumPage, LessonPage
 from lms.learning import certificates, credits, enrollment, progress, quizzes
 from lms.learning.recommendations import recommendations_for
 from lms.models.learning import CreditRecord, Enrollment
+from lms.people.throttling import certificate_lookups, client_address
 from search.backends import get_search_backend
 from search.forms import SearchForm
 from search.recommendations import TOP, page_url_resolver, popular_courses
 
 from .auth import AUTH, require_cadre
-from .errors import CertificateNotFound, errors
+from .errors import CertificateNotFound, TooManyLookups, errors
 from .schemas import (
     MAX_ID,
     AttemptIn,
@@ -109,7 +113,7 @@ def course_detail(request, course_id: PageId):
     "/courses/{course_id}/enrol",
     operation_id="enrol",
     auth=AUTH,
-    response={200: EnrollmentOut, 201: EnrollmentOut, **errors(400, 401, 403, 404)},
+    response={200: EnrollmentOut, 201: EnrollmentOut, **errors(400, 401, 403, 404, 413)},
     tags=["enrollment"],
     summary="Enrol the caller (201 when new, 200 when already enrolled)",
 )
@@ -124,7 +128,7 @@ def enrol(request, course_id: PageId):
     "/courses/{course_id}/enrol",
     operation_id="unenrol",
     auth=AUTH,
-    response={200: EnrollmentOut, **errors(400, 401, 403, 404, 409)},
+    response={200: EnrollmentOut, **errors(400, 401, 403, 404, 409, 413)},
     tags=["enrollment"],
     summary="Withdraw the caller from a course (progress is kept)",
 )
@@ -158,7 +162,7 @@ def my_enrollments(request):
     "/lessons/{lesson_id}/progress",
     operation_id="record_lesson_progress",
     auth=AUTH,
-    response={200: ProgressOut, **errors(400, 401, 403, 404, 409)},
+    response={200: ProgressOut, **errors(400, 401, 403, 404, 409, 413)},
     tags=["learning"],
     summary="Record where the caller is in a lesson, or complete it",
 )
@@ -182,7 +186,7 @@ def lesson_progress(request, lesson_id: PageId, data: ProgressIn):
     "/lessons/{lesson_id}/quizzes/{quiz_id}/attempts",
     operation_id="submit_quiz_attempt",
     auth=AUTH,
-    response={201: AttemptOut, **errors(400, 401, 403, 404, 409)},
+    response={201: AttemptOut, **errors(400, 401, 403, 404, 409, 413)},
     tags=["learning"],
     summary="Submit answers to a lesson's quiz and get the grade",
 )
@@ -240,11 +244,16 @@ def my_credits(request, year: Annotated[int | None, Query(ge=2000, le=2100)] = N
 @router.get(
     "/certificates/{code}",
     operation_id="verify_certificate",
-    response={200: CertificateOut, **errors(400, 404)},
+    response={200: CertificateOut, **errors(400, 404, 429)},
     tags=["certificates"],
     summary="Verify a certificate by its public code",
 )
+@decorate_view(never_cache)  # as the verification page: a person's (masked) certificate
 def verify_certificate(request, code: CertificateCode):
+    # The same per-address budget as the public verification page.
+    budget = certificate_lookups()
+    if not budget.spend(client_address(request)):
+        raise TooManyLookups(math.ceil(budget.window / 60))
     certificate = certificates.verify(code)
     if certificate is None:
         raise CertificateNotFound()
@@ -278,7 +287,7 @@ def search_courses(request, params: Query[SearchParams]):
                 "title": hit.title,
                 "summary": hit.summary,
                 "url": url(hit.url_path) or None,
-                "track": hit.track,
+                "track": hit.track or None,
                 "track_title": hit.track_title,
                 "delivery_mode": hit.delivery_mode,
                 "credit_hours": hit.credit_hours,

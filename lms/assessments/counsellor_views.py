@@ -8,6 +8,7 @@ same calm 403, and so does a counsellor asking for a cadre who does not share or
 not exist, so the answer never discloses whether a cadre has results.
 """
 
+import re
 from functools import wraps
 
 from django.contrib import messages
@@ -20,8 +21,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from lms.assessments.instruments import plain_factor_names
 from lms.assessments.records import open_follow_ups_for, read_assessments
-from lms.assessments.scoring import CRISIS, ELEVATED, HIGH, NORMAL
+from lms.assessments.scoring import CRISIS, ELEVATED, HIGH, NORMAL, current_scores
 from lms.models.assessment import AssessmentConsent, FollowUp, FollowUpStatus
 from lms.people.models import CadreProfile
 from lms.people.roles import is_counsellor
@@ -104,11 +106,23 @@ def reason_label(reason: str, factor_names: dict[str, str], bands: dict[str, str
     return reason
 
 
+def both_names(name: str, plain: str) -> str:
+    """The clinical name with the plain one the cadre reads: 偏执（对他人的戒备）. A name
+    with its own gloss (其他（睡眠、饮食）) gives it up for the plain name, not doubling it."""
+    if not plain or plain == name:
+        return name
+    return f"{re.sub(r'（[^（）]*）$', '', name)}（{plain}）"
+
+
 def result_row(assessment) -> dict:
     """What the page shows of one assessment, with names taken from its definition."""
     definition = assessment.instrument.definition
-    scores = assessment.scores
-    factor_names = {f["key"]: f["name"] for f in definition.get("factors", [])}
+    scores = current_scores(assessment.scores)
+    plain_names = plain_factor_names(definition)
+    factor_names = {
+        f["key"]: both_names(f["name"], plain_names[f["key"]])
+        for f in definition.get("factors", [])
+    }
     bands = {b["key"]: b["name"] for b in definition.get("bands", [])}
     signals = {item.get("signal"): item.get("text", "") for item in definition.get("items", [])}
     rung = scores.get("rung", NORMAL)
@@ -121,6 +135,7 @@ def result_row(assessment) -> dict:
         "total": scores.get("total"),
         "gsi": scores.get("gsi"),
         "positive_items": scores.get("positive_items"),
+        "positive_mean": scores.get("positive_mean"),
         "band": bands.get(scores.get("band"), scores.get("band")),
         "factors": [
             {"name": factor_names.get(key, key), "value": value}

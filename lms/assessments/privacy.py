@@ -8,6 +8,7 @@ Moodle's privacy provider coverage test), so a new table of personal data cannot
 the cadre's export.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -17,6 +18,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lms.assessments.scoring import current_scores
 from lms.conf import lms_settings
 from lms.people.models import CadreProfile
 
@@ -39,6 +41,7 @@ class Declaration:
     labels: tuple[str, ...] = ()  # foreign keys exported with a readable label beside the id
     related: tuple[str, ...] = ()  # extra select_related the labels need
     exclude: tuple[str, ...] = ()  # never exported (secrets, internal key ids)
+    tidy: Callable[[dict], dict] | None = None  # an exported row in today's shape
 
     @property
     def exported(self) -> bool:
@@ -155,6 +158,7 @@ REGISTRY: tuple[Declaration, ...] = (
         on_request=DELETE,
         labels=("instrument",),
         exclude=("key_id",),
+        tidy=lambda row: {**row, "scores": current_scores(row["scores"])},
     ),
     Declaration(
         "lms.PsychProfile",
@@ -266,7 +270,7 @@ def _row(declaration: Declaration, obj) -> dict:
         else:
             # Encrypted answers and scores come back decrypted from value_from_object.
             data[field.name] = _plain(field.value_from_object(obj))
-    return data
+    return declaration.tidy(data) if declaration.tidy else data
 
 
 def export_section(declaration: Declaration, cadre: CadreProfile):

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from lms.assessments.instruments import shipped_definitions
+from lms.assessments.instruments import plain_factor_names, shipped_definition, shipped_definitions
 from lms.assessments.scoring import CRISIS, HIGH, AnswerError, ladder_rung, score
 from lms.conf import lms_settings
 from lms.errors import ConsentRequired, IncompleteAssessment, InstrumentNotFound
@@ -196,7 +196,8 @@ def profile_for_recommendations(cadre: CadreProfile) -> dict | None:
 
 def viewer_profile(cadre: CadreProfile) -> dict | None:
     """What recommendations may use of the profile (the `lms_viewer_profile` hook): the
-    raised signals, the ladder rung and the signal → track weights; None without consent."""
+    raised signals, the ladder rung and the signal → track weights; None without consent.
+    `signal_names` gives the SCL-90 factors the plain names a cadre reads in the reasons."""
     profile = profile_for_recommendations(cadre)
     if not profile:
         return None
@@ -204,7 +205,33 @@ def viewer_profile(cadre: CadreProfile) -> dict | None:
         "signals": tuple(dict.fromkeys([*profile.get("factors", []), *profile.get("sources", [])])),
         "rung": profile.get("rung"),
         "signal_tracks": ProfileRules.current().signal_tracks,
+        "signal_names": plain_factor_names(shipped_definition("scl90")),
     }
+
+
+def crisis_follow_up(cadre: CadreProfile, results=None) -> FollowUp | None:
+    """The open urgent follow-up while the cadre's newest result of an instrument is on the
+    crisis rung: it puts the help first on 我的学习 and the self-assessment page.
+
+    "Open" is anything not closed (a counsellor may have called and not closed it yet). A
+    newer, calmer result of the same instrument ends it, as a closed follow-up does.
+    `results` are the cadre's assessments, newest first, when the caller has them already;
+    without them a cadre with no open urgent follow-up costs one query.
+    """
+    open_urgent = FollowUp.objects.filter(cadre=cadre, urgent=True).exclude(
+        status=FollowUpStatus.CLOSED
+    )
+    if results is None:
+        if not open_urgent.exists():
+            return None
+        results = Assessment.objects.filter(cadre=cadre).defer("answers")
+    newest: dict[int, Assessment] = {}
+    for assessment in results:
+        newest.setdefault(assessment.instrument_id, assessment)
+    crisis = [done.pk for done in newest.values() if done.scores.get("rung", 0) >= CRISIS]
+    if not crisis:
+        return None
+    return open_urgent.filter(assessment_id__in=crisis).order_by("-created_at").first()
 
 
 # --- reading, exporting and deleting ------------------------------------------------------

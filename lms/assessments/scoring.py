@@ -74,8 +74,8 @@ def score_scl90(definition: dict, answers: dict[int, int]) -> dict:
         "gsi": round(total / len(values), 2),
         "positive_items": positive,
         # The mean score of the positive items (those scored 2 or more): the items scored 1
-        # add exactly `negative` to the total.
-        "positive_mean": round((total - negative) / positive, 2) if positive else 0.0,
+        # add exactly `negative` to the total. Without a positive item it is undefined, not 0.
+        "positive_mean": round((total - negative) / positive, 2) if positive else None,
         "factors": factors,
         "positive_screen": (
             total > screen["total_above"]
@@ -93,6 +93,14 @@ def score_scl90(definition: dict, answers: dict[int, int]) -> dict:
         },
         "safety_items": safety_flags(definition, answers),
     }
+
+
+def current_scores(scores: dict) -> dict:
+    """Stored scores in today's shape: SCL-90 results stored before the fix hold a PSDI of
+    0.0 where no item is positive; it is undefined there (None, shown as "—")."""
+    if "positive_mean" in scores and not scores.get("positive_items"):
+        return {**scores, "positive_mean": None}
+    return scores
 
 
 def score_sum(definition: dict, answers: dict[int, int]) -> dict:

@@ -27,8 +27,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from lms.assessments import records as assessments
 from lms.assessments.forms import PURPOSE, ConsentForm, answers_from, item_field, problem_items
+from lms.assessments.instruments import plain_factor_names
 from lms.assessments.privacy import export_cadre_data
-from lms.assessments.scoring import CRISIS, ELEVATED, HIGH, NORMAL
+from lms.assessments.scoring import CRISIS, ELEVATED, HIGH, NORMAL, current_scores
 from lms.conf import lms_settings
 from lms.errors import ConsentRequired, IncompleteAssessment, LmsError
 from lms.learning.views import cadre_page, error_page, safe_next
@@ -102,9 +103,11 @@ def percent_on_scale(definition: dict, value: float) -> int:
 
 
 def scl90_view(definition: dict, scores: dict) -> dict:
+    """The cadre's own view: factors by their plain names, never the clinical ones."""
     norms = definition.get("norms") or {}
     factor_norms = norms.get("factors") or {}
     screen_at = definition["positive_screen"]["factor_at_least"]
+    plain_names = plain_factor_names(definition)
     factors = []
     for factor in definition["factors"]:
         value = scores["factors"][factor["key"]]
@@ -112,7 +115,7 @@ def scl90_view(definition: dict, scores: dict) -> dict:
         factors.append(
             {
                 "key": factor["key"],
-                "name": factor["name"],
+                "name": plain_names[factor["key"]],
                 "score": value,
                 "label": scale_label(definition, value),
                 "percent": percent_on_scale(definition, value),
@@ -125,6 +128,7 @@ def scl90_view(definition: dict, scores: dict) -> dict:
         "total": scores["total"],
         "gsi": scores["gsi"],
         "positive_items": scores["positive_items"],
+        "positive_mean": current_scores(scores).get("positive_mean"),
         "norm_total": (norms.get("total") or [None])[0],
         "norm_gsi": (norms.get("gsi") or [None])[0],
         "norm_positive_items": (norms.get("positive_items") or [None])[0],
@@ -171,7 +175,7 @@ def tel_href(number: str) -> str:
     return "tel:" + re.sub(r"[^0-9+]", "", number)
 
 
-def help_context(request, follow_up: FollowUp | None) -> dict:
+def help_context(request, follow_up: FollowUp | dict | None) -> dict:
     """Who to call, and whether a counsellor will call the cadre (only with their consent)."""
     safety = SafetyNetSettings.load(request_or_site=request)
     return {
@@ -183,6 +187,16 @@ def help_context(request, follow_up: FollowUp | None) -> dict:
     }
 
 
+def care_first(request, cadre, results=None) -> dict | None:
+    """The help panel, first on 我的学习 (the `lms_my_learning_care` hook) and on the
+    self-assessment page, while a crisis follow-up is open; None otherwise. It carries
+    who to call and whether a counsellor will call: no score, no factor."""
+    follow_up = assessments.crisis_follow_up(cadre, results)
+    if follow_up is None:
+        return None
+    return help_context(request, {"counsellor_may_contact": follow_up.counsellor_may_contact})
+
+
 # Pages -------------------------------------------------------------------------------------
 
 
@@ -192,18 +206,20 @@ def index(request, cadre):
     offered = list(assessments.offered_instruments())
     order = {key: position for position, key in enumerate(FIRST_INSTRUMENTS)}
     offered.sort(key=lambda found: (order.get(found.key, len(order)), found.key))
+    taken = assessments.read_assessments(request.user, cadre)
     results = [
         {
             "assessment": done,
             "summary": summary(done),
             "crisis": done.scores.get("rung", NORMAL) >= CRISIS,
         }
-        for done in assessments.read_assessments(request.user, cadre)
+        for done in taken
     ]
     return render(
         request,
         "lms/assessment/index.html",
         {
+            "care": care_first(request, cadre, taken),
             "consent": assessments.active_consent(cadre),
             "instruments": offered,
             "results": results,

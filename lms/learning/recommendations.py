@@ -22,7 +22,8 @@ VIEWER_PROFILE_HOOK = "lms_viewer_profile"
 
 
 def viewer_profile(cadre: CadreProfile) -> dict | None:
-    """{"signals", "rung", "signal_tracks"} from whoever may share them, or None."""
+    """{"signals", "rung", "signal_tracks", "signal_names"} from whoever may share them, or
+    None."""
     for provide in hooks.get_hooks(VIEWER_PROFILE_HOOK):
         profile = provide(cadre)
         if profile is not None:
@@ -54,7 +55,11 @@ def viewer_for(cadre: CadreProfile, *, personalised: bool = True) -> Viewer:
         signals=tuple(profile.get("signals", ())),
         rung=profile.get("rung"),
         signal_tracks=profile.get("signal_tracks", {}),
-        signal_names=dict(AssessmentSignal.objects.values_list("key", "name")),
+        # The profile's names win: a cadre reads 身体不适感, not the clinical 躯体化.
+        signal_names={
+            **dict(AssessmentSignal.objects.values_list("key", "name")),
+            **profile.get("signal_names", {}),
+        },
     )
 
 

@@ -9,6 +9,7 @@ The course and lesson pages are served by Wagtail; the cadre's part of their con
 comes from lms.learning.pages through the courses_page_context hook.
 """
 
+import math
 import re
 from functools import wraps
 
@@ -21,6 +22,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 from wagtail import hooks
 
@@ -51,6 +53,7 @@ from lms.models.learning import (
     SignupStatus,
 )
 from lms.people.roles import cadre_of
+from lms.people.throttling import certificate_lookups, client_address
 
 # Who is asking -------------------------------------------------------------------------
 
@@ -338,6 +341,7 @@ def my_learning(request):
             "credits": year_summary(cadre),
             "recommendations": recommendation_panel(request.user),
             "notices": notices_for(cadre),
+            "care": care_for(request, cadre),
         },
     )
 
@@ -352,6 +356,19 @@ def notices_for(cadre) -> list[dict]:
     for provide in hooks.get_hooks(MY_LEARNING_NOTICES_HOOK):
         notices += provide(cadre)
     return notices
+
+
+# Help comes first on 我的学习 while a cadre is in crisis; lms.assessments knows when:
+# fn(request, cadre) -> the help panel's context (who to call; no score, no factor) or None.
+MY_LEARNING_CARE_HOOK = "lms_my_learning_care"
+
+
+def care_for(request, cadre) -> dict | None:
+    for provide in hooks.get_hooks(MY_LEARNING_CARE_HOOK):
+        care = provide(request, cadre)
+        if care is not None:
+            return care
+    return None
 
 
 # Certificates ---------------------------------------------------------------------------
@@ -385,17 +402,36 @@ def certificate_view(request, code):
     )
 
 
+def lookups_paused(request, budget):
+    """The calm 429 page once an address has used up its certificate lookups."""
+    minutes = math.ceil(budget.window / 60)
+    response = render(
+        request, "lms/certificate_lookups_paused.html", {"minutes": minutes}, status=429
+    )
+    response["Retry-After"] = str(budget.window)
+    return response
+
+
 @require_safe
 def certificate_lookup(request):
     code = normalise_code(request.GET.get("code", ""))
     if code:
+        # The lookup itself is counted where it happens (verify_certificate); a spent
+        # budget answers here rather than after a redirect.
+        budget = certificate_lookups()
+        if budget.exhausted(client_address(request)):
+            return lookups_paused(request, budget)
         return redirect("lms:verify_certificate", code=code)
     return render(request, "lms/certificate_lookup.html")
 
 
+@never_cache  # it names a person, if masked, and a shared cache would skip the lookup budget
 @require_safe
 def verify_certificate(request, code):
     """Public check of a certificate code: shows only the masked holder name."""
+    budget = certificate_lookups()
+    if not budget.spend(client_address(request)):
+        return lookups_paused(request, budget)
     certificate = verify(normalise_code(code))
     return render(
         request,

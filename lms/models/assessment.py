@@ -173,14 +173,31 @@ class AuditAction(models.TextChoices):
 
 
 class AuditLog(models.Model):
-    """Append-only: who did what to whose assessment data, and when. Never a payload."""
+    """Append-only: who did what to whose assessment data, and when. Never a payload.
+
+    The model refuses to save a row twice or delete one; on PostgreSQL the database refuses
+    any UPDATE or DELETE too (a trigger, migration 0007). Rows are kept for six years (README,
+    "Assessment data").
+    """
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
+    # The ids outlive the accounts they name, so a deleted account's reads stay attributable:
+    # no constraint and nothing done on delete. SET_NULL would rewrite the log (the trigger
+    # refuses it); PROTECT would keep a departed cadre's profile only for the log's sake.
+    # Read actor_id and subject_id: actor and subject raise DoesNotExist once deleted.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     subject = models.ForeignKey(
-        CadreProfile, null=True, on_delete=models.SET_NULL, related_name="+"
+        CadreProfile,
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     action = models.CharField(max_length=10, choices=AuditAction.choices)
     target = models.CharField(max_length=60, help_text="object type and id, e.g. assessment:12")

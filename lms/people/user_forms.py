@@ -3,7 +3,8 @@
 The user viewset (installed by lms.people.apps_users in place of Wagtail's own) gives the
 create and edit views forms that refuse a group change `check_group_change` refuses, and
 save the groups through `change_groups`, which announces a counsellor grant or revoke for
-the audit trail. Wagtail's "assign role" bulk action is held to the same rules.
+the audit trail. Wagtail's "assign role" bulk action is held to the same rules. A password
+set here for another account must be replaced by its owner at the next sign-in.
 """
 
 from django.contrib import messages
@@ -14,6 +15,7 @@ from wagtail.users import forms as wagtail_forms
 from wagtail.users.views import users as wagtail_users
 from wagtail.users.views.bulk_actions import AssignRoleBulkAction
 
+from lms.people.passwords import require_password_change
 from lms.people.roles import COUNSELLORS
 from lms.people.separation import change_groups, check_group_change, grant_permission
 
@@ -43,11 +45,25 @@ class SeparationOfDutiesMixin:
         self.role_change = change_groups(self.for_user, self.instance, self.cleaned_data["groups"])
 
 
-class UserCreationForm(SeparationOfDutiesMixin, wagtail_forms.UserCreationForm):
+class PasswordSetByAdministratorMixin:
+    """A password typed here for someone else is known to whoever typed it: its owner
+    must replace it at the next sign-in (lms.people.passwords)."""
+
+    def _save_m2m(self):
+        super()._save_m2m()
+        if self.cleaned_data.get("password1") and self.for_user != self.instance:
+            require_password_change(self.instance)
+
+
+class UserCreationForm(
+    PasswordSetByAdministratorMixin, SeparationOfDutiesMixin, wagtail_forms.UserCreationForm
+):
     pass
 
 
-class UserEditForm(SeparationOfDutiesMixin, wagtail_forms.UserEditForm):
+class UserEditForm(
+    PasswordSetByAdministratorMixin, SeparationOfDutiesMixin, wagtail_forms.UserEditForm
+):
     pass
 
 

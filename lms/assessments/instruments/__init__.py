@@ -14,6 +14,7 @@ from pathlib import Path
 DEFINITIONS_DIR = Path(__file__).parent
 SCORING_METHODS = {"scl90", "sum", "sources"}
 MAX_ITEM_TEXT = 500
+MAX_PLAIN_NAME = 30
 
 
 class InstrumentError(ValueError):
@@ -107,6 +108,13 @@ def validate_definition(data) -> dict:
         for index, factor in enumerate(factors):
             where = f"factors[{index}]"
             _require(isinstance(factor.get("key"), str), f"{where}.key", "is missing")
+            if "plain_name" in factor:
+                plain = factor["plain_name"]
+                _require(
+                    isinstance(plain, str) and plain.strip() and len(plain) <= MAX_PLAIN_NAME,
+                    f"{where}.plain_name",
+                    f"must be non-empty text of at most {MAX_PLAIN_NAME} characters",
+                )
             _check_item_numbers(factor.get("items", []), count, f"{where}.items")
             for number in factor["items"]:
                 _require(
@@ -174,6 +182,26 @@ def read_json(path) -> object:
 def shipped_definitions() -> dict[str, dict]:
     """Every definition in this folder, validated, by key (a copy the caller may change)."""
     return copy.deepcopy(_parsed_definitions())
+
+
+def shipped_definition(key: str) -> dict:
+    """One shipped definition, read-only (the cached parse itself: do not change it)."""
+    return _parsed_definitions()[key]
+
+
+def plain_factor_names(definition: dict) -> dict[str, str]:
+    """Factor key → the name a cadre reads (身体不适感 rather than 躯体化).
+
+    Counsellors read the clinical `name`; cadres the `plain_name` beside it. A row installed
+    before plain names existed lacks them (sync_instruments never overwrites a row), so the
+    shipped definition of the same key fills in; the clinical name is the last resort.
+    """
+    shipped = _parsed_definitions().get(definition.get("key"), {})
+    fallback = {f["key"]: f.get("plain_name") for f in shipped.get("factors", [])}
+    return {
+        f["key"]: f.get("plain_name") or fallback.get(f["key"]) or f["name"]
+        for f in definition.get("factors", [])
+    }
 
 
 @functools.cache

@@ -617,7 +617,7 @@ def test_the_openapi_document_is_served_and_documents_the_error_shape(client):
     schema = response.json()
     assert schema["info"]["version"] == "1.0.0"
     enrol = schema["paths"]["/api/v1/courses/{course_id}/enrol"]["post"]
-    assert set(enrol["responses"]) == {"200", "201", "400", "401", "403", "404"}
+    assert set(enrol["responses"]) == {"200", "201", "400", "401", "403", "404", "413"}
     assert enrol["responses"]["403"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/ErrorOut"
     }

@@ -23,11 +23,18 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from courses.models import DeliveryMode, OfflineSession
+from courses.models import DeliveryMode, OfflineSession, Track
+from lms.api import api
 from lms.learning.enrollment import enrol
 from lms.learning.progress import complete_lesson
 from lms.learning.quizzes import submit_attempt
-from lms.models import ApiToken
+from lms.models import (
+    ApiToken,
+    CreditSource,
+    CreditStatus,
+    EnrollmentOrigin,
+    EnrollmentStatus,
+)
 from tests.factories import QUIZ, make_cadre, make_course, make_lesson
 
 pytestmark = pytest.mark.django_db
@@ -127,3 +134,80 @@ def test_the_api_honours_its_openapi_document(case, seeded, keep_test_transactio
         if "quiz_id" in case.path_parameters and seeded.random.random() < 0.5:
             case.body = {"answers": seeded.random.choice(seeded.answers)}
     case.call_and_validate(headers=seeded.headers, checks=CHECKS)
+
+
+# Enumerations -----------------------------------------------------------------------------
+
+DOCUMENT = api.get_openapi_schema()
+# Names of parameters and fields that take one of a fixed set of values.
+ENUM_LIKE = {"track", "mode", "delivery_mode", "status", "origin", "source", "key"}
+
+
+def enum_of(fragment: dict) -> list | None:
+    """The values a (possibly nullable, possibly referenced) schema allows, or None."""
+    if "$ref" in fragment:
+        name = fragment["$ref"].rsplit("/", 1)[-1]
+        return enum_of(DOCUMENT["components"]["schemas"][name])
+    if "enum" in fragment:
+        return fragment["enum"]
+    for option in fragment.get("anyOf", []):
+        if option.get("type") != "null":
+            return enum_of(option)
+    return None
+
+
+def enum_like_places():
+    for path, operations in DOCUMENT["paths"].items():
+        for method, operation in operations.items():
+            for parameter in operation.get("parameters", []):
+                if parameter["name"] in ENUM_LIKE:
+                    yield f"{method} {path} ?{parameter['name']}", parameter["schema"]
+    for name, component in DOCUMENT["components"]["schemas"].items():
+        for field, fragment in component.get("properties", {}).items():
+            if field in ENUM_LIKE and fragment.get("type") != "array":  # not lists of facets
+                yield f"{name}.{field}", fragment
+
+
+def test_every_enum_like_parameter_and_field_lists_its_values():
+    places = dict(enum_like_places())
+    assert len(places) >= 14
+    unlisted = [place for place, fragment in places.items() if not enum_of(fragment)]
+    assert unlisted == []
+
+
+@pytest.mark.parametrize(
+    ("place", "values"),
+    [
+        ("get /api/v1/courses ?track", Track.values),
+        ("get /api/v1/courses ?mode", DeliveryMode.values),
+        ("get /api/v1/search ?track", Track.values),
+        ("get /api/v1/search ?mode", DeliveryMode.values),
+        ("CourseOut.delivery_mode", DeliveryMode.values),
+        ("SearchHitOut.track", Track.values),
+        ("ModeFacetOut.key", DeliveryMode.values),
+        ("RecommendationOut.track", Track.values),
+        ("EnrollmentOut.status", EnrollmentStatus.values),
+        ("EnrollmentOut.origin", EnrollmentOrigin.values),
+        ("CreditRecordOut.source", CreditSource.values),
+        ("CreditRecordOut.status", CreditStatus.values),
+    ],
+)
+def test_the_listed_values_are_the_models_choices(place, values):
+    assert enum_of(dict(enum_like_places())[place]) == values
+
+
+@pytest.mark.parametrize(
+    ("url", "code"),
+    [
+        ("/api/v1/courses?mode=bogus", "invalid_request"),
+        ("/api/v1/courses?mode=Online", "invalid_request"),
+        ("/api/v1/courses?track=bogus", "invalid_request"),
+        # Search keeps its own code for a filter outside its choices (search/forms.py).
+        ("/api/v1/search?mode=bogus", "invalid_filter"),
+        ("/api/v1/search?track=" + "x" * 200, "invalid_filter"),
+    ],
+)
+def test_a_value_outside_the_list_is_a_400(client, url, code):
+    response = client.get(url)
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["code"] == code

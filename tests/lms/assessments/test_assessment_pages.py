@@ -36,6 +36,19 @@ FACTOR_NAMES = [
     "精神病性",
     "其他（睡眠、饮食）",
 ]
+# What a cadre reads instead, in the same order (plain_name in scl90.json).
+PLAIN_NAMES = [
+    "身体不适感",
+    "反复思虑与检查",
+    "人际交往中的不自在",
+    "情绪低落",
+    "紧张不安",
+    "容易烦躁",
+    "对某些场合的害怕",
+    "对他人的戒备",
+    "孤独与疏离感",
+    "睡眠与饮食",
+]
 LOCAL_LINE = "0755-8888 1234"
 VOLUNTARY = (
     "Taking part is voluntary. Saying no never blocks any course: you can enrol and learn "
@@ -252,7 +265,7 @@ def test_the_form_has_a_fieldset_per_item_and_a_placeholder_note(cadre_client, c
     assert "placeholder-note" in html
 
 
-def test_taking_scl90_shows_chinese_factor_names_and_never_diagnoses(cadre_client, consenting):
+def test_taking_scl90_shows_plain_factor_names_and_never_diagnoses(cadre_client, consenting):
     answers = scl(**{f"i{n}": 2 for n in (6, 21, 34, 36, 37, 41, 61, 69, 73)})
 
     response = cadre_client.post(SCL90, form_data(answers))
@@ -265,8 +278,10 @@ def test_taking_scl90_shows_chinese_factor_names_and_never_diagnoses(cadre_clien
     page = cadre_client.get(response["Location"])
     main = main_of(page)
     assert page.status_code == 200
-    for name in FACTOR_NAMES:
+    for name in PLAIN_NAMES:
         assert name in main
+    for name in FACTOR_NAMES:  # the clinical names are for counsellors
+        assert name not in main
     assert "factor-notable" in main  # interpersonal reached 2
     assert "诊断" not in main and "diagnos" not in main.lower()
     assert zh("Typical average (for reference only)") in main
@@ -327,7 +342,7 @@ def test_a_crisis_result_shows_help_instead_of_scores(cadre_client, consenting, 
 
     assert "12356" in main and LOCAL_LINE in main
     assert "factor-table" not in main
-    for name in FACTOR_NAMES:
+    for name in FACTOR_NAMES + PLAIN_NAMES:
         assert name not in main
     assert str(done.scores["total"]) not in main
     assert "诊断" not in main

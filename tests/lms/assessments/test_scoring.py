@@ -54,7 +54,7 @@ def test_scl90_factor_map_partitions_items_1_to_90_exactly():
 def test_scl90_all_ones_is_the_floor():
     result = score(SCL, scl_answers())
     assert (result["total"], result["gsi"], result["positive_items"]) == (90, 1.0, 0)
-    assert result["positive_mean"] == 0.0
+    assert result["positive_mean"] is None  # undefined without a positive item
     assert set(result["factors"].values()) == {1.0}
     assert result["positive_screen"] is False
     assert result["safety_items"] == []

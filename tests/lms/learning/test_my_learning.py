@@ -113,14 +113,15 @@ def test_query_count_is_pinned(
     add_enrollments(cadre, curriculum, 3)  # one each: in progress, completed, required
     cadre_client.get(MY)  # warm Wagtail's site-root cache, as any earlier page view would
 
-    # 19: the learning sections, 学时, certificates, recommendations and campaign reminders.
-    with django_assert_num_queries(19):
+    # 20: the learning sections, 学时, certificates, recommendations, campaign reminders and
+    # whether help comes first (one check for an open crisis follow-up).
+    with django_assert_num_queries(20):
         response = cadre_client.get(MY)
     sections = [response.context[key] for key in ("required", "in_progress", "completed")]
     assert [len(section) for section in sections] == [1, 1, 1]
 
     add_enrollments(cadre, curriculum, 9)
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(20):
         response = cadre_client.get(MY)
     sections = [response.context[key] for key in ("required", "in_progress", "completed")]
     assert [len(section) for section in sections] == [4, 4, 4]

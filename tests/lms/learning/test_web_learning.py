@@ -532,8 +532,8 @@ def test_feedback_only_after_completion_and_the_average_is_shown(client, cadre, 
 
 # Query counts ----------------------------------------------------------------------------
 #
-# Wagtail keeps the site root paths in Django's cache, filled by the process's first page
-# view; the course and lesson tests make a first view before they count, as any earlier
+# Wagtail keeps the site root paths in Django's cache, filled by the first page view that
+# needs them; the course and lesson tests make that view before they count, as any earlier
 # page view would have.
 
 

@@ -7,12 +7,14 @@ import io
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
+from unittest import mock
 
 import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import ManagementUtility, call_command
 from django.core.management.base import CommandError
+from django.db import connections
 from wagtail import hooks
 
 from lms.demo.population import seed_departments
@@ -502,11 +504,14 @@ def test_the_problem_report_is_neutralised(departments):
 
 
 def run(*argv, capsys) -> tuple[int, str, str]:
-    try:
-        ManagementUtility(["manage.py", "import_roster", *map(str, argv)]).execute()
-        status = 0
-    except SystemExit as exit:
-        status = exit.code
+    # run_from_argv closes every connection as the command ends: on PostgreSQL that would
+    # end the test's transaction, and the test's later queries with it.
+    with mock.patch.object(connections, "close_all"):
+        try:
+            ManagementUtility(["manage.py", "import_roster", *map(str, argv)]).execute()
+            status = 0
+        except SystemExit as exit:
+            status = exit.code
     out, err = capsys.readouterr()
     return status, out, err
 

@@ -212,13 +212,18 @@ def assign_joiners(cadre_ids: list[int]) -> int:
     """Cadres who joined or changed (a roster import): assign them every running
     campaign whose audience they now match. Returns the assignments written."""
     today = timezone.localdate()
+    running = list(
+        Campaign.objects.filter(status=CampaignStatus.RUNNING).select_related(
+            "audience", "audience__owner_department", "audience__min_rank", "audience__max_rank"
+        )
+    )
+    if not running:
+        return 0  # the usual case after an import: nothing to load the cadres for
     cadres = list(
         CadreProfile.objects.filter(pk__in=cadre_ids).select_related("user", "department", "rank")
     )
     written = 0
-    for campaign in Campaign.objects.filter(status=CampaignStatus.RUNNING).select_related(
-        "audience", "audience__owner_department", "audience__min_rank", "audience__max_rank"
-    ):
+    for campaign in running:
         criteria = Criteria.of(campaign.audience)
         matching = [cadre.pk for cadre in cadres if criteria.matches(cadre, today)]
         if matching:

@@ -55,7 +55,10 @@ ANSWERS = {n: 4 if n in HOSTILITY else 2 if n in AT_TWO else 1 for n in range(1,
 TOTAL, GSI, REASON = 137, 1.52, "factor:hostility"
 # Every item 3, items 1–23 at 4: a crisis, so the result page shows help first.
 CRISIS_ANSWERS = {n: 4 if n <= 23 else 3 for n in range(1, 91)}
-STANDARD_ATTRIBUTES = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message"}
+# `asctime` is the handler's formatted timestamp: its milliseconds ("…07:04:21,137") are
+# noise that a planted number can match by chance.
+STANDARD_ATTRIBUTES = set(vars(logging.LogRecord("", 0, "", 0, "", (), None)))
+STANDARD_ATTRIBUTES |= {"message", "asctime"}
 
 
 class Capture(logging.Handler):

@@ -26,6 +26,13 @@ DEFAULTS = {
     # Reverse proxies in front of the site that append to X-Forwarded-For; 0 means
     # REMOTE_ADDR is the visitor. Lockouts and lookup limits count per visitor address.
     "LMS_PROXY_COUNT": 0,
+    # 学习分析 (lms.analytics): no figure describes fewer than K people; K_HEALTH applies to
+    # anything derived from assessments or from courses that address assessment signals.
+    "LMS_ANALYTICS_K": 5,
+    "LMS_ANALYTICS_K_HEALTH": 11,
+    # With no summaries yet, a site with at most this many enrolments builds them while the
+    # dashboard waits; a larger one shows a notice and builds them in the background.
+    "LMS_ANALYTICS_COLD_BUILD_MAX": 20_000,
     # "production" turns on the checks for committed keys and missing hosts.
     "DEPLOYMENT_ENVIRONMENT": "development",
 }
@@ -82,3 +89,19 @@ def check_production_settings(app_configs=None, **kwargs):
             )
         )
     return errors
+
+
+@checks.register()
+def check_analytics_thresholds(app_configs=None, **kwargs):
+    k, k_health = lms_settings.LMS_ANALYTICS_K, lms_settings.LMS_ANALYTICS_K_HEALTH
+    if not (isinstance(k, int) and isinstance(k_health, int) and 2 <= k <= k_health):
+        return [
+            checks.Error(
+                f"LMS_ANALYTICS_K ({k!r}) and LMS_ANALYTICS_K_HEALTH ({k_health!r}) must be "
+                "whole numbers with 2 ≤ LMS_ANALYTICS_K ≤ LMS_ANALYTICS_K_HEALTH.",
+                hint="Small-cell suppression needs a threshold of at least 2 people, and "
+                "health data at least the threshold of learning data.",
+                id="lms.E006",
+            )
+        ]
+    return []

@@ -1,4 +1,4 @@
-from django.urls import reverse_lazy
+from django.urls import include, path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -8,6 +8,8 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from courses.models import PAGE_CONTEXT_HOOK
+from lms.analytics import queries as analytics_queries
+from lms.analytics import urls as analytics_urls
 from lms.assessments import records
 from lms.assessments import views as assessment_views
 from lms.assessments.role_audit import record_counsellor_role_change
@@ -123,6 +125,29 @@ def register_counsellor_worklist_menu_item():
         name="counsellor-worklist",
         icon_name="help",
         order=250,
+    )
+
+
+class AnalyticsMenuItem(MenuItem):
+    """学习分析: system and department administrators, and instructors for their courses."""
+
+    def is_shown(self, request):
+        return analytics_queries.scope_for(request.user) is not None
+
+
+@hooks.register("register_admin_urls")
+def register_analytics_urls():
+    return [path("analytics/", include(analytics_urls, namespace="lms_analytics"))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_analytics_menu_item():
+    return AnalyticsMenuItem(
+        _("Learning analytics"),
+        reverse_lazy("lms_analytics:dashboard"),
+        name="learning-analytics",
+        icon_name="table",
+        order=260,
     )
 
 

@@ -25,6 +25,7 @@ LAYERS = [
             "lms.assessments",
             "lms.models.assessment",
             "lms.models.targeting",
+            "lms.models.analytics",
             "lms.api",
             "lms.targeting",
             "lms.analytics",

@@ -174,6 +174,11 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "theme.staticfiles.PlotlyFinder",  # /static/plotly/plotly.min.js, from the plotly package
+]
 STATIC_ROOT = BASE_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
@@ -242,6 +247,12 @@ LMS_CERTIFICATE_LOOKUP_WINDOW = env_int(
 # Behind the intranet's reverse proxy REMOTE_ADDR is the proxy: without this, one
 # address's lockout would lock everyone out.
 LMS_PROXY_COUNT = env_int("LMS_PROXY_COUNT", LMS_DEFAULTS["LMS_PROXY_COUNT"])
+# 学习分析: small-cell thresholds and the largest site built while the dashboard waits.
+LMS_ANALYTICS_K = env_int("LMS_ANALYTICS_K", LMS_DEFAULTS["LMS_ANALYTICS_K"])
+LMS_ANALYTICS_K_HEALTH = env_int("LMS_ANALYTICS_K_HEALTH", LMS_DEFAULTS["LMS_ANALYTICS_K_HEALTH"])
+LMS_ANALYTICS_COLD_BUILD_MAX = env_int(
+    "LMS_ANALYTICS_COLD_BUILD_MAX", LMS_DEFAULTS["LMS_ANALYTICS_COLD_BUILD_MAX"]
+)
 CELERY_BEAT_SCHEDULE = {
     "purge-expired-assessments": {
         "task": "lms.tasks.purge_expired_assessments",
@@ -255,6 +266,11 @@ CELERY_BEAT_SCHEDULE = {
     "targeting-overdue-digests": {
         "task": "lms.targeting.tasks.send_overdue_digests",
         "schedule": crontab(hour=8, minute=30),
+    },
+    # 学习分析 reads summaries rebuilt each night (and on demand from the dashboard).
+    "analytics-rebuild": {
+        "task": "lms.analytics.tasks.rebuild_summaries",
+        "schedule": crontab(hour=2, minute=0),
     },
     # Repairs whatever the per-page sync tasks missed (an outage beyond their retries).
     "reconcile-course-search": {

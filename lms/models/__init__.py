@@ -13,6 +13,15 @@ from lms.people.models import (
     SignalKind,
 )
 
+from .analytics import (
+    ActivityFact,
+    AnalyticsBuild,
+    AnalyticsExport,
+    AssessmentAggregate,
+    BuildStatus,
+    CreditFact,
+    LearningFact,
+)
 from .assessment import (
     Assessment,
     AssessmentConsent,
@@ -58,6 +67,13 @@ from .targeting import (
 )
 
 __all__ = [
+    "ActivityFact",
+    "AnalyticsBuild",
+    "AnalyticsExport",
+    "AssessmentAggregate",
+    "BuildStatus",
+    "CreditFact",
+    "LearningFact",
     "AdministratorScope",
     "Audience",
     "Campaign",

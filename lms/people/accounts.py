@@ -23,6 +23,8 @@ def instructors_group(catalogue_root: Page) -> Group:
             content_type__app_label="courses",
             codename__in=["add_instructor", "change_instructor", "view_instructor"],
         ),
+        # 学习分析 for the courses they teach (lms.analytics.queries.scope_for).
+        *Permission.objects.filter(content_type__app_label="lms", codename="view_analytics"),
     )
     for codename in PAGE_PERMISSIONS:
         GroupPagePermission.objects.get_or_create(
@@ -70,6 +72,7 @@ DEPARTMENT_ADMIN_PERMISSIONS = {
         "change_campaign",
         "view_enrollment",
         "view_creditrecord",
+        "view_analytics",
     ],
 }
 

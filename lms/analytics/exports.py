@@ -1,0 +1,97 @@
+"""Every table of 学习分析 as a grid: for the page (formatted text), and as CSV (UTF-8 with
+a byte-order mark, so Excel opens Chinese text correctly) or XLSX (numbers as numbers).
+Built from the same suppressed rows the page shows: a hidden row is exported as hidden,
+never as its number."""
+
+import csv
+import io
+from decimal import Decimal
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def header(table) -> list[str]:
+    headings = [_("Group"), *[str(heading) for _measure, heading in table.columns]]
+    if table.rate:
+        headings.append(str(table.rate[2]))
+    return headings
+
+
+def grid(table, k: int, *, formatted: bool) -> list[dict]:
+    """One dict per row: label, hidden, and the cells in header order."""
+    rows = []
+    for row in table.rows:
+        values = [row.values.get(measure) for measure, _heading in table.columns]
+        if table.rate:
+            values.append(row.rate(table.rate[0], table.rate[1]))
+        percent = [table.percent and measure != "respondents" for measure, _h in table.columns]
+        if table.rate:
+            percent.append(True)
+        if row.hidden:
+            cells = [_("Hidden (fewer than %(k)s people)") % {"k": k}] + [""] * (len(values) - 1)
+        elif formatted:
+            cells = [
+                _format(value, is_percent)
+                for value, is_percent in zip(values, percent, strict=True)
+            ]
+        else:
+            cells = [_raw(value) for value in values]
+        rows.append({"label": row.label, "hidden": row.hidden, "cells": cells})
+    return rows
+
+
+def _format(value, is_percent: bool) -> str:
+    if value is None:
+        return "—"
+    if is_percent:
+        return f"{value:.1f}%"
+    if isinstance(value, Decimal | float):
+        return number_format(value, 1, force_grouping=True)
+    return number_format(value, force_grouping=True)
+
+
+def _raw(value):
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def table_rows(table, k: int) -> list[list]:
+    return [header(table)] + [
+        [row["label"], *row["cells"]] for row in grid(table, k, formatted=False)
+    ]
+
+
+def as_csv(rows: list[list]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow([_safe(value) for value in row])
+    return ("\ufeff" + buffer.getvalue()).encode()
+
+
+def as_xlsx(rows: list[list], title: str) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "".join(c for c in title if c not in "[]:*?/\\")[:31] or "data"
+    for row in rows:
+        sheet.append([_safe(value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _safe(value):
+    """Text that a spreadsheet would run as a formula starts with an apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value

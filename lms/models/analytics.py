@@ -1,0 +1,172 @@
+"""Summary tables behind 学习分析 (lms.analytics). Derived data: `manage.py build_analytics`
+(or the nightly Celery task) empties and rebuilds them from the learning records.
+
+No row names a cadre. The learning summaries count people per combination of course and
+the cadre's department, rank, gender and post category; small counts stay in the tables
+(they are needed to add up correctly) and are hidden when a view is shown (lms.analytics.
+privacy). Assessment aggregates are different: they are computed from decrypted results
+and stored only after suppression, so no small count derived from health data is ever
+written.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lms.people.models import Department, PostCategory, Rank
+
+
+class CadreCell(models.Model):
+    """The cadre's side of a summary row: who, described only by reference data."""
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    rank = models.ForeignKey(Rank, on_delete=models.CASCADE, related_name="+")
+    gender = models.CharField(max_length=10)
+    post_category = models.ForeignKey(PostCategory, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        abstract = True
+
+
+class LearningFact(CadreCell):
+    """Enrolments of one year in one course by one cell of cadres, through one campaign."""
+
+    year = models.PositiveSmallIntegerField()
+    course = models.ForeignKey("courses.CoursePage", on_delete=models.CASCADE, related_name="+")
+    track = models.CharField(max_length=30)
+    campaign = models.ForeignKey(
+        "lms.Campaign", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # People, each counted once per course: one enrolment per cadre and course.
+    enrolled = models.PositiveIntegerField(default=0)
+    started = models.PositiveIntegerField(default=0)
+    completed = models.PositiveIntegerField(default=0)
+    required = models.PositiveIntegerField(default=0)
+    overdue = models.PositiveIntegerField(default=0)
+    quiz_takers = models.PositiveIntegerField(default=0)
+    quiz_passed = models.PositiveIntegerField(default=0)
+    rated = models.PositiveIntegerField(default=0)
+    rating_sum = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("learning summary")
+        verbose_name_plural = _("learning summaries")
+        indexes = [models.Index(fields=["year", "course"])]
+        permissions = [("view_analytics", _("Can view learning analytics"))]
+
+    def __str__(self):
+        return f"{self.year} {self.course_id}: {self.completed}/{self.enrolled}"
+
+
+class ActivityFact(CadreCell):
+    """One month's enrolments, completions and credit hours by one cell of cadres."""
+
+    month = models.DateField()  # the first of the month
+    course = models.ForeignKey(
+        "courses.CoursePage", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    track = models.CharField(max_length=30, blank=True)
+    enrolments = models.PositiveIntegerField(default=0)
+    completions = models.PositiveIntegerField(default=0)
+    earners = models.PositiveIntegerField(default=0)
+    credit_hours = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["month"])]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.course_id}"
+
+
+class CreditFact(CadreCell):
+    """One year's approved credit hours of one cell of cadres against their annual target."""
+
+    year = models.PositiveSmallIntegerField()
+    cadres = models.PositiveIntegerField(default=0)
+    met_target = models.PositiveIntegerField(default=0)
+    hours = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    target_hours = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["year"])]
+
+    def __str__(self):
+        return f"{self.year}: {self.met_target}/{self.cadres}"
+
+
+class AssessmentAggregate(models.Model):
+    """A suppressed aggregate of assessment results: one measure for one group.
+
+    `count` and `respondents` are NULL where the group, or the cells that would let it be
+    worked out, describe fewer than LMS_ANALYTICS_K_HEALTH people."""
+
+    dimension = models.CharField(max_length=20)  # all, gender, age_band, rank_level
+    value = models.CharField(max_length=40)
+    measure = models.CharField(max_length=60)  # e.g. stress_work, positive_screen, factor:…
+    respondents = models.PositiveIntegerField(null=True)
+    count = models.PositiveIntegerField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dimension", "value", "measure"], name="one_assessment_aggregate"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.dimension}={self.value} {self.measure}"
+
+
+class BuildStatus(models.TextChoices):
+    RUNNING = "running", _("Building")
+    DONE = "done", _("Up to date")
+    FAILED = "failed", _("Failed")
+
+
+class AnalyticsBuild(models.Model):
+    """One rebuild of the summaries: the dashboard says how fresh its numbers are."""
+
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=BuildStatus.choices)
+    seconds = models.FloatField(null=True, blank=True)
+    rows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at"]
+        get_latest_by = "started_at"
+
+    def __str__(self):
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.status}"
+
+
+class AnalyticsExport(models.Model):
+    """Append-only record of every table downloaded from 学习分析."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    table = models.CharField(max_length=40)
+    format = models.CharField(max_length=5)
+    filters = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("analytics export")
+        verbose_name_plural = _("analytics exports")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.table}.{self.format}"
+
+
+__all__ = [
+    "ActivityFact",
+    "AnalyticsBuild",
+    "AnalyticsExport",
+    "AssessmentAggregate",
+    "BuildStatus",
+    "CreditFact",
+    "LearningFact",
+]

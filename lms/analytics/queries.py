@@ -412,7 +412,7 @@ def funnel(scope, filters, k) -> tuple[Row | None, bool]:
     if not total:
         return None, False
     if privacy.view_withheld(total, wider_totals, FUNNEL_CHECK, k):
-        return None, True
+        return Row("all", _("All enrolments"), dict.fromkeys(FUNNEL), hidden=True), True
     values = dict(zip(FUNNEL, privacy.collapse(total), strict=True))
     return Row("all", _("All enrolments"), values), False
 
@@ -611,10 +611,10 @@ def assessment_tables() -> list[Table]:
     screens = ["positive_screen", *[m for m in measures if m.startswith("factor:")]]
     tables = []
     for key, title, chosen, heading in (
-        ("stress_sources", _("Stress sources reported (% of respondents)"), sources, names),
+        ("stress_sources", _("Stress sources reported, per cent of respondents"), sources, names),
         (
             "scl90",
-            _("SCL-90: positive screens and elevated factors (% of respondents)"),
+            _("SCL-90 positive screens and elevated factors, per cent of respondents"),
             screens,
             factor_names,
         ),
@@ -668,8 +668,6 @@ def build_dashboard(scope: Scope, filters: Filters, labels: Labels) -> Dashboard
     k = threshold(scope, filters)
     dashboard = Dashboard(k=k)
     dashboard.funnel, dashboard.withheld = funnel(scope, filters, k)
-    if dashboard.withheld:
-        return dashboard
     dashboard.completion = completion_tables(scope, filters, k, labels)
     dashboard.trends = trend_table(scope, filters, k, labels)
     if scope.sees_people_data:
@@ -678,6 +676,13 @@ def build_dashboard(scope: Scope, filters: Filters, labels: Labels) -> Dashboard
     dashboard.overdue = overdue_tables(scope, filters, k, labels)
     dashboard.quizzes = quiz_table(scope, filters, k, labels)
     dashboard.ratings = rating_table(scope, filters, k, labels)
+    if dashboard.withheld:
+        # Shown as a notice; exported with every row hidden.
+        for table in dashboard.tables().values():
+            for row in table.rows:
+                row.hidden = True
+                row.values = dict.fromkeys(row.values)
+        return dashboard
     if scope.sees_assessments and not filters.active():
         dashboard.assessments = assessment_tables()
     return dashboard

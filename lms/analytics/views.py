@@ -103,8 +103,8 @@ def export(request, table, fmt):
     if fmt not in exports.FORMATS:
         raise Http404
     _form, filters = _filters(request, scope)
-    if summaries.latest_build() is None:
-        raise Http404
+    if ensure_summaries(request) is None:
+        raise Http404  # a large site's first build is still running
     data = queries.build_dashboard(scope, filters, queries.labels_for(scope))
     found = data.tables().get(table)
     if found is None:

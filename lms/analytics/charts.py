@@ -103,8 +103,15 @@ def trends(table, title: str):
     )
     figure.update_layout(
         xaxis={"type": "category", "automargin": True},
-        yaxis={"title": {"text": _("People")}, "rangemode": "tozero"},
-        yaxis2={"overlaying": "y", "side": "right", "rangemode": "tozero", "showgrid": False},
+        yaxis={"title": {"text": _("People")}, "rangemode": "tozero", "automargin": True},
+        yaxis2={
+            "title": {"text": _("Credit hours")},
+            "overlaying": "y",
+            "side": "right",
+            "rangemode": "tozero",
+            "showgrid": False,
+            "automargin": True,
+        },
     )
     return figure
 
@@ -131,7 +138,7 @@ def credits_against_targets(table, title: str):
             hovertemplate="%{x}: %{y:.1f}<extra></extra>",
         )
     )
-    figure.update_layout(xaxis={"automargin": True})
+    figure.update_layout(xaxis={"automargin": True}, yaxis={"automargin": True})
     return figure
 
 
@@ -181,10 +188,12 @@ def value_bars(table, measure: str, title: str, *, maximum=None):
 
 
 def grouped_rates(table, title: str):
-    """Assessment rates: one bar group per measure, one colour per visible group row."""
+    """Assessment rates: one bar group per measure, bars for everyone and by gender (the
+    table beside it has the age bands and rank levels too)."""
     measures = [(m, heading) for m, heading in table.columns if m != "respondents"]
     figure = go.Figure(layout=_layout(title, barmode="group", height=380))
-    for i, row in enumerate(_visible(table)):
+    rows = [row for row in _visible(table) if str(row.key).startswith(("all:", "gender:"))]
+    for i, row in enumerate(rows):
         figure.add_trace(
             go.Bar(
                 x=[str(heading) for _m, heading in measures],

@@ -27,7 +27,13 @@ from lms.analytics.dimensions import (
     rank_level_q,
 )
 from lms.conf import lms_settings
-from lms.models.analytics import ActivityFact, AssessmentAggregate, CreditFact, LearningFact
+from lms.models.analytics import (
+    ActivityFact,
+    AssessmentAggregate,
+    CreditFact,
+    LearnerFact,
+    LearningFact,
+)
 from lms.models.targeting import Campaign
 from lms.people.models import (
     AssessmentSignal,
@@ -116,7 +122,28 @@ APPLIES = {
         "post_category",
     },
     CreditFact: {"year", "department", "rank_level", "gender", "post_category"},
+    LearnerFact: {"year", "department", "rank_level", "gender", "post_category"},
 }
+# How each summary's rows split into parts whose counts are exact people.
+PARTS = {
+    LearningFact: "course_id",
+    ActivityFact: "course_id",
+    LearnerFact: "year",
+    CreditFact: None,
+}
+PEOPLE_DIMENSIONS = {"rank_level", "gender", "post_category", "department", "year"}
+
+
+def people_mode(scope: Scope, filters: Filters, dimension: str) -> bool:
+    """Whether a learning table can be checked against people (LearnerFact) rather than
+    per-course lower bounds: its rows are groups of cadres and no filter is about courses."""
+    return (
+        scope.kind != "instructor"
+        and filters.course is None
+        and not filters.track
+        and filters.campaign is None
+        and dimension in PEOPLE_DIMENSIONS
+    )
 
 
 def filter_q(model, filters: Filters) -> Q:
@@ -253,7 +280,7 @@ def grouped(model, scope, filters, dimension, measures, *, root=None, parts=True
         .filter(anyof)
         .annotate(dim=dimension_expression(dimension, root))
     )
-    part_field = "course_id" if parts and model is not CreditFact else None
+    part_field = PARTS[model] if parts else None
     fields = ["dim", part_field] if part_field else ["dim"]
     sums = {
         f"v{j}_{m}": Sum(m, filter=condition, default=0)
@@ -273,9 +300,24 @@ def grouped(model, scope, filters, dimension, measures, *, root=None, parts=True
 
 
 def protected_table(
-    key, title, columns, rows, wider, check, k, labels, *, order=None, note="", rate=None
+    key,
+    title,
+    columns,
+    rows,
+    wider,
+    check,
+    k,
+    labels,
+    *,
+    order=None,
+    note="",
+    rate=None,
+    hidden=None,
 ):
-    hidden = privacy.hidden_rows(rows, check, k, neighbours=wider)
+    """Rows to show from `rows` (counts per part); `hidden`, when given, was decided on
+    people counts (people_hidden)."""
+    if hidden is None:
+        hidden = privacy.hidden_rows(rows, check, k, neighbours=wider)
     keys = order if order is not None else sorted(rows, key=lambda value: str(labels(value)))
     measures = [measure for measure, _heading in columns]
     shown = []
@@ -310,6 +352,21 @@ FUNNEL_CHECK = privacy.Check(
 
 def COMPLETION_RATE():  # noqa: N802  (a constant, translated when called)
     return ("completed", "enrolled", _("Completion rate"))
+
+
+PEOPLE_FUNNEL = ("enrolled", "started", "completed", "not_started", "in_progress", "not_completed")
+PEOPLE_OVERDUE = ("required", "overdue", "on_time")
+
+
+def people_check(measures) -> privacy.Check:
+    return privacy.Check(tuple(privacy.measure(i) for i in range(len(measures))))
+
+
+def people_hidden(scope, filters, dimension, measures, k, *, root, keys) -> set:
+    """The rows to hide, judged on the cadres behind them (each counted once)."""
+    rows, wider = grouped(LearnerFact, scope, filters, dimension, measures, root=root)
+    hidden = privacy.hidden_rows(rows, people_check(measures), k, neighbours=wider)
+    return (hidden | (set(keys) - set(rows))) & set(keys)
 
 
 def funnel_columns():
@@ -354,9 +411,14 @@ def labels_for(scope: Scope) -> Labels:
 
 
 def department_root(scope: Scope, filters: Filters) -> Department | None:
+    """The department whose branches the by-department tables list: the chosen one, the
+    administrator's own, or the one root of the tree (a city's tree has one)."""
     if filters.department is not None:
         return filters.department
-    return scope.department
+    if scope.department is not None:
+        return scope.department
+    roots = list(Department.get_root_nodes()[:2])
+    return roots[0] if len(roots) == 1 else None
 
 
 # The dashboard -----------------------------------------------------------------------------
@@ -405,13 +467,19 @@ def funnel(scope, filters, k) -> tuple[Row | None, bool]:
     difference from a neighbouring view, describes fewer than k people."""
     rows, wider = grouped(LearningFact, scope, filters, "year", FUNNEL)
     total = privacy.add(rows.values())
-    wider_totals = [
-        privacy.add(wider[key][j] for key in wider)
-        for j in range(len(neighbours(LearningFact, scope, filters)))
-    ]
     if not total:
         return None, False
-    if privacy.view_withheld(total, wider_totals, FUNNEL_CHECK, k):
+    model, measures, check = LearningFact, FUNNEL, FUNNEL_CHECK
+    if people_mode(scope, filters, "year"):
+        model, measures = LearnerFact, PEOPLE_FUNNEL
+        check = people_check(measures)
+        rows, wider = grouped(model, scope, filters, "year", measures)
+    judged = privacy.add(rows.values())
+    wider_totals = [
+        privacy.add(wider[key][j] for key in wider)
+        for j in range(len(neighbours(model, scope, filters)))
+    ]
+    if not judged or privacy.view_withheld(judged, wider_totals, check, k):
         return Row("all", _("All enrolments"), dict.fromkeys(FUNNEL), hidden=True), True
     values = dict(zip(FUNNEL, privacy.collapse(total), strict=True))
     return Row("all", _("All enrolments"), values), False
@@ -424,6 +492,11 @@ def completion_tables(scope, filters, k, labels: Labels) -> list[Table]:
     for dimension, title in COMPLETION_DIMENSIONS:
         rows, wider = grouped(LearningFact, scope, filters, dimension, FUNNEL, root=root)
         order = list(range(len(RANK_LEVELS))) if dimension == "rank_level" else None
+        hidden = None
+        if people_mode(scope, filters, dimension):
+            hidden = people_hidden(
+                scope, filters, dimension, PEOPLE_FUNNEL, k, root=root, keys=rows
+            )
         tables.append(
             protected_table(
                 f"by_{dimension}",
@@ -436,6 +509,7 @@ def completion_tables(scope, filters, k, labels: Labels) -> list[Table]:
                 labels.of(dimension),
                 order=order,
                 rate=COMPLETION_RATE(),
+                hidden=hidden,
             )
         )
     return tables
@@ -525,6 +599,11 @@ def overdue_tables(scope, filters, k, labels) -> list[Table]:
             continue
         rows, wider = grouped(LearningFact, scope, filters, dimension, measures, root=root)
         rows = {key: parts for key, parts in rows.items() if privacy.collapse(parts)[0]}
+        hidden = None
+        if people_mode(scope, filters, dimension):
+            hidden = people_hidden(
+                scope, filters, dimension, PEOPLE_OVERDUE, k, root=root, keys=rows
+            )
         tables.append(
             protected_table(
                 f"overdue_by_{dimension}",
@@ -536,6 +615,7 @@ def overdue_tables(scope, filters, k, labels) -> list[Table]:
                 k,
                 labels.of(dimension),
                 rate=("overdue", "required", _("Overdue rate")),
+                hidden=hidden,
             )
         )
     return tables

@@ -37,6 +37,7 @@ from lms.models.analytics import (
     AssessmentAggregate,
     BuildStatus,
     CreditFact,
+    LearnerFact,
     LearningFact,
 )
 from lms.models.assessment import Assessment, AssessmentConsent, Instrument, ProfileRules
@@ -129,6 +130,51 @@ def build_learning(tracks: dict[int, str]) -> int:
         for row in learning_rows().iterator(chunk_size=BATCH)
     )
     return _write(LearningFact, objects)
+
+
+def enrolment_years() -> list[int]:
+    return sorted({day.year for day in Enrollment.objects.dates("enrolled_at", "year")})
+
+
+def build_learners() -> int:
+    """Per year and cell, the cadres with at least one enrolment of each kind: one query
+    per year, each cadre tested with EXISTS subqueries and counted once."""
+    today = timezone.localdate()
+    opened = Exists(LessonProgress.objects.filter(enrollment=OuterRef("pk")))
+    kinds = {
+        "enrolled": Q(),
+        "started": Q(opened=True) | Q(status=EnrollmentStatus.COMPLETED),
+        "completed": Q(status=EnrollmentStatus.COMPLETED),
+        "not_started": Q(opened=False) & ~Q(status=EnrollmentStatus.COMPLETED),
+        "in_progress": Q(opened=True) & ~Q(status=EnrollmentStatus.COMPLETED),
+        "not_completed": ~Q(status=EnrollmentStatus.COMPLETED),
+        "required": Q(required=True),
+        "overdue": Q(required=True, status=EnrollmentStatus.ACTIVE, due_date__lt=today),
+        "on_time": Q(required=True) & ~Q(status=EnrollmentStatus.ACTIVE, due_date__lt=today),
+    }
+    written = 0
+    for year in enrolment_years():
+        enrolments = (
+            Enrollment.objects.exclude(status=EnrollmentStatus.WITHDRAWN)
+            .filter(cadre=OuterRef("pk"), enrolled_at__year=year)
+            .annotate(opened=opened)
+        )
+        cadres = CadreProfile.objects.annotate(
+            **{f"has_{kind}": Exists(enrolments.filter(q)) for kind, q in kinds.items()}
+        ).filter(has_enrolled=True)
+        rows = (
+            cadres.values(*CELL)
+            .annotate(**{kind: Count("pk", filter=Q(**{f"has_{kind}": True})) for kind in kinds})
+            .order_by()
+        )
+        written += _write(
+            LearnerFact,
+            (
+                LearnerFact(year=year, **{name: row[name] for name in (*CELL, *kinds)})
+                for row in rows.iterator(chunk_size=BATCH)
+            ),
+        )
+    return written
 
 
 def _month(value) -> date:
@@ -424,10 +470,17 @@ def rebuild(*, assessments: bool = True) -> AnalyticsBuild:
     started = time.perf_counter()
     try:
         with transaction.atomic():
-            for model in (LearningFact, ActivityFact, CreditFact, AssessmentAggregate):
+            for model in (
+                LearningFact,
+                LearnerFact,
+                ActivityFact,
+                CreditFact,
+                AssessmentAggregate,
+            ):
                 model.objects.all().delete()
             tracks = course_tracks()
-            rows = build_learning(tracks) + build_activity(tracks) + build_credits()
+            rows = build_learning(tracks) + build_learners()
+            rows += build_activity(tracks) + build_credits()
             if assessments:
                 rows += build_assessments()
     except Exception:

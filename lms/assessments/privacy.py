@@ -222,6 +222,17 @@ REGISTRY: tuple[Declaration, ...] = (
         reason=_("A training campaign as an administrator defined it; it names no cadre."),
     ),
     Declaration(
+        "lms.LearningFact",
+        reason=_(
+            "A count of enrolments by course and group of cadres for 学习分析, rebuilt "
+            "from the learning records; it names no cadre."
+        ),
+    ),
+    Declaration(
+        "lms.AnalyticsExport",
+        reason=_("That an administrator downloaded an analytics table; it names no cadre."),
+    ),
+    Declaration(
         "lms.OverdueDigest",
         reason=_("That an administrator's daily digest was sent; it names no cadre."),
     ),

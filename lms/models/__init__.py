@@ -20,6 +20,7 @@ from .analytics import (
     AssessmentAggregate,
     BuildStatus,
     CreditFact,
+    LearnerFact,
     LearningFact,
 )
 from .assessment import (
@@ -73,6 +74,7 @@ __all__ = [
     "AssessmentAggregate",
     "BuildStatus",
     "CreditFact",
+    "LearnerFact",
     "LearningFact",
     "AdministratorScope",
     "Audience",

@@ -59,6 +59,29 @@ class LearningFact(CadreCell):
         return f"{self.year} {self.course_id}: {self.completed}/{self.enrolled}"
 
 
+class LearnerFact(CadreCell):
+    """People, not enrolments: how many cadres of one cell had, in one year, at least one
+    enrolment of each kind. A cadre is counted once however many courses they took, so
+    these are the counts compared with k for tables across courses."""
+
+    year = models.PositiveSmallIntegerField()
+    enrolled = models.PositiveIntegerField(default=0)
+    started = models.PositiveIntegerField(default=0)
+    completed = models.PositiveIntegerField(default=0)
+    not_started = models.PositiveIntegerField(default=0)
+    in_progress = models.PositiveIntegerField(default=0)
+    not_completed = models.PositiveIntegerField(default=0)
+    required = models.PositiveIntegerField(default=0)
+    overdue = models.PositiveIntegerField(default=0)
+    on_time = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["year"])]
+
+    def __str__(self):
+        return f"{self.year}: {self.enrolled}"
+
+
 class ActivityFact(CadreCell):
     """One month's enrolments, completions and credit hours by one cell of cadres."""
 
@@ -168,5 +191,6 @@ __all__ = [
     "AssessmentAggregate",
     "BuildStatus",
     "CreditFact",
+    "LearnerFact",
     "LearningFact",
 ]

@@ -45,11 +45,13 @@ lint: install
 
 # p50/p95 latency of /my/ and of enrolling through the API, then of course search and
 # recommendations on both backends (500 courses, 50,000 cadres), then roster import,
-# audience count and campaign assignment (50,000 cadres); throwaway databases.
+# audience count and campaign assignment (50,000 cadres), then the analytics summaries and
+# dashboard (50,000 cadres, 1,000,000 lesson-progress rows); throwaway databases.
 bench: install
 	$(BIN)/python bench/learning.py
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/targeting.py
+	$(BIN)/python bench/analytics.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 static .pytest_cache

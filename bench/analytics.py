@@ -163,9 +163,9 @@ def main():
             + ", ".join(f"{name} {seconds:.0f} s" for name, seconds in timings.items())
         )
         User = get_user_model()
-        root = User.objects.create_superuser("bench-root", password="x")
+        root = User.objects.create_superuser("bench-root", password=None)
         district = Department.objects.get(code="district_a")
-        deptadmin = User.objects.create_user("bench-dept", password="x")
+        deptadmin = User.objects.create_user("bench-dept", password=None)
         make_department_admin(deptadmin, district)
         client = Client()
         client.force_login(root)
@@ -195,8 +195,11 @@ def main():
         views = [
             ("system administrator, no filters", root, "/admin/analytics/"),
             ("department administrator (东城区)", deptadmin, "/admin/analytics/"),
-            ("filtered: women, county level, this year", root,
-             f"/admin/analytics/?gender=female&rank_level=county&year={timezone.localdate().year}"),
+            (
+                "filtered: women, county level, this year",
+                root,
+                f"/admin/analytics/?gender=female&rank_level=county&year={timezone.localdate().year}",
+            ),
         ]
         for name, user, url in views:
             client.force_login(user)

@@ -331,11 +331,13 @@ def test_the_pages_an_administrator_visits_reference_no_missing_variable(client,
                 reverse("campaigns:launch", args=[campaign]),
                 reverse("campaigns:progress", args=[campaign]),
                 reverse("learning_records:index"),
+                reverse("lms_analytics:dashboard"),
+                reverse("lms_analytics:dashboard") + "?year=x&department=999999",
                 "/my/",
             ],
         )
         client.force_login(get_user_model().objects.create_superuser("hygiene-root", password="x"))
-        visit(client, ["/admin/"])
+        visit(client, ["/admin/", reverse("lms_analytics:dashboard")])
     assert_none_missing(records)
 
 

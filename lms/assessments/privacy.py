@@ -224,8 +224,8 @@ REGISTRY: tuple[Declaration, ...] = (
     Declaration(
         "lms.LearningFact",
         reason=_(
-            "A count of enrolments by course and group of cadres for 学习分析, rebuilt "
-            "from the learning records; it names no cadre."
+            "A count of enrolments by course and group of cadres for learning analytics, "
+            "rebuilt from the learning records; it names no cadre."
         ),
     ),
     Declaration(

@@ -17,7 +17,12 @@ def completion_table():
         rows=[
             Row("female", "女", {"enrolled": 40, "started": 30, "completed": 10}),
             Row("male", "男", {"enrolled": 60, "started": 45, "completed": 30}),
-            Row("other", "隐藏组", {"enrolled": None, "started": None, "completed": None}, hidden=True),
+            Row(
+                "other",
+                "隐藏组",
+                {"enrolled": None, "started": None, "completed": None},
+                hidden=True,
+            ),
         ],
     )
 
@@ -48,8 +53,16 @@ def test_trends_plot_people_on_one_axis_and_hours_on_another():
         title="月度",
         columns=[],
         rows=[
-            Row("m1", "2026-03", {"enrolments": 12, "completions": 0, "earners": 0, "credit_hours": Decimal("0")}),
-            Row("m2", "2026-04", {"enrolments": 0, "completions": 8, "earners": 8, "credit_hours": Decimal("16.0")}),
+            Row(
+                "m1",
+                "2026-03",
+                {"enrolments": 12, "completions": 0, "earners": 0, "credit_hours": Decimal("0")},
+            ),
+            Row(
+                "m2",
+                "2026-04",
+                {"enrolments": 0, "completions": 8, "earners": 8, "credit_hours": Decimal("16.0")},
+            ),
             Row("m3", "2026-05", {}, hidden=True),
         ],
     )
@@ -65,7 +78,9 @@ def test_credit_chart_puts_average_hours_beside_the_target():
         key="credits",
         title="学时",
         columns=[],
-        rows=[Row(1, "县处级", {"average_hours": Decimal("42.5"), "average_target": Decimal("50.0")})],
+        rows=[
+            Row(1, "县处级", {"average_hours": Decimal("42.5"), "average_target": Decimal("50.0")})
+        ],
     )
     averages, targets = charts.payload(charts.credits_against_targets(table, "学时"))["data"]
     assert averages["y"] == [42.5] and targets["y"] == [50.0]

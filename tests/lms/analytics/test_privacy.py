@@ -95,7 +95,7 @@ def test_a_visible_row_and_its_neighbour_never_differ_by_fewer_than_k(table):
 
 def test_one_person_in_several_courses_is_one_person():
     # Four courses with one cadre each sum to four enrolments, but could be one person.
-    rows = {"small": {c: (1, 1, 1) for c in range(4)}, "large": {0: (30, 20, 10)}}
+    rows = {"small": dict.fromkeys(range(4), (1, 1, 1)), "large": {0: (30, 20, 10)}}
     assert "small" in privacy.hidden_rows(rows, FUNNEL, 4)
     # Five in one course are five people.
     assert not privacy.few({0: (5,)}, privacy.measure(0), 5)
@@ -141,7 +141,9 @@ def assessment_counts(draw):
     for gender, band, work, positive in people:
         vector = (1, int(work), 1, int(positive))
         for key in (("all", "all"), ("gender", gender), ("age_band", band)):
-            counts[key] = [a + b for a, b in zip(counts.get(key, [0, 0, 0, 0]), vector, strict=True)]
+            counts[key] = [
+                a + b for a, b in zip(counts.get(key, [0, 0, 0, 0]), vector, strict=True)
+            ]
     return counts
 
 

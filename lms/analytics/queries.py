@@ -23,13 +23,12 @@ from lms.analytics.dimensions import (
     RANK_LEVELS,
     TRACKS,
     Filters,
-    rank_level_expression,
-    rank_level_q,
 )
 from lms.conf import lms_settings
 from lms.models.analytics import (
     ActivityFact,
     AssessmentAggregate,
+    CourseActivityFact,
     CreditFact,
     LearnerFact,
     LearningFact,
@@ -46,6 +45,7 @@ from lms.people.models import (
 from lms.people.roles import is_counsellor
 
 STEP = Department.steplen
+RANK_LEVEL_INDEX = {key: index for index, (key, *_rest) in enumerate(RANK_LEVELS)}
 
 
 # Who sees what ------------------------------------------------------------------------------
@@ -115,19 +115,20 @@ APPLIES = {
     ActivityFact: {
         "year",
         "track",
-        "course",
         "department",
         "rank_level",
         "gender",
         "post_category",
     },
     CreditFact: {"year", "department", "rank_level", "gender", "post_category"},
+    CourseActivityFact: {"year", "track", "course"},
     LearnerFact: {"year", "department", "rank_level", "gender", "post_category"},
 }
 # How each summary's rows split into parts whose counts are exact people.
 PARTS = {
     LearningFact: "course_id",
-    ActivityFact: "course_id",
+    ActivityFact: "track",
+    CourseActivityFact: "course_id",
     LearnerFact: "year",
     CreditFact: None,
 }
@@ -150,15 +151,18 @@ def filter_q(model, filters: Filters) -> Q:
     q = Q()
     known = APPLIES[model]
     if filters.year and "year" in known:
-        q &= Q(month__year=filters.year) if model is ActivityFact else Q(year=filters.year)
+        monthly = model in (ActivityFact, CourseActivityFact)
+        q &= Q(month__year=filters.year) if monthly else Q(year=filters.year)
     if filters.track and "track" in known:
         q &= Q(track=filters.track)
     if filters.course is not None and "course" in known:
         q &= Q(course_id=filters.course.pk)
+    if "department" not in known:
+        return q
     if filters.department is not None:
         q &= Q(department__path__startswith=filters.department.path)
     if filters.rank_level:
-        q &= rank_level_q(filters.rank_level)
+        q &= Q(rank_level=RANK_LEVEL_INDEX.get(filters.rank_level, -1))
     if filters.gender:
         q &= Q(gender=filters.gender)
     if filters.post_category is not None:
@@ -258,7 +262,7 @@ def dimension_expression(dimension: str, root: Department | None):
     return {
         "track": F("track"),
         "course": F("course_id"),
-        "rank_level": rank_level_expression(),
+        "rank_level": F("rank_level"),
         "gender": F("gender"),
         "post_category": F("post_category_id"),
         "department": _department_branch(root),
@@ -362,11 +366,30 @@ def people_check(measures) -> privacy.Check:
     return privacy.Check(tuple(privacy.measure(i) for i in range(len(measures))))
 
 
-def people_hidden(scope, filters, dimension, measures, k, *, root, keys) -> set:
-    """The rows to hide, judged on the cadres behind them (each counted once)."""
-    rows, wider = grouped(LearnerFact, scope, filters, dimension, measures, root=root)
-    hidden = privacy.hidden_rows(rows, people_check(measures), k, neighbours=wider)
-    return (hidden | (set(keys) - set(rows))) & set(keys)
+PEOPLE_DISPLAY = ("enrolments", "enrolments_started", "enrolments_completed")
+OVERDUE_DISPLAY = ("enrolments_required", "enrolments_overdue")
+
+
+def split(rows, wider, start, stop):
+    """The measures [start:stop] of grouped() rows and of their neighbours."""
+    return (
+        {key: {p: v[start:stop] for p, v in parts.items()} for key, parts in rows.items()},
+        {
+            key: [{p: v[start:stop] for p, v in parts.items()} for parts in w]
+            for key, w in wider.items()
+        },
+    )
+
+
+def people_table(scope, filters, dimension, display, people, k, *, root):
+    """Rows of enrolments (人次) to show and the rows to hide, judged on the cadres behind
+    them (each counted once), from LearnerFact in one query."""
+    both, wider = grouped(LearnerFact, scope, filters, dimension, display + people, root=root)
+    shown, shown_wider = split(both, wider, 0, len(display))
+    judged, judged_wider = split(both, wider, len(display), None)
+    shown = {key: parts for key, parts in shown.items() if privacy.collapse(parts)[0]}
+    hidden = privacy.hidden_rows(judged, people_check(people), k, neighbours=judged_wider)
+    return shown, shown_wider, hidden & set(shown)
 
 
 def funnel_columns():
@@ -469,11 +492,13 @@ def funnel(scope, filters, k) -> tuple[Row | None, bool]:
     total = privacy.add(rows.values())
     if not total:
         return None, False
-    model, measures, check = LearningFact, FUNNEL, FUNNEL_CHECK
+    model, check = LearningFact, FUNNEL_CHECK
     if people_mode(scope, filters, "year"):
-        model, measures = LearnerFact, PEOPLE_FUNNEL
-        check = people_check(measures)
-        rows, wider = grouped(model, scope, filters, "year", measures)
+        model, check = LearnerFact, people_check(PEOPLE_FUNNEL)
+        both, wider = grouped(model, scope, filters, "year", PEOPLE_DISPLAY + PEOPLE_FUNNEL)
+        display, _wider = split(both, wider, 0, 3)
+        rows, wider = split(both, wider, 3, None)
+        total = privacy.add(display.values())
     judged = privacy.add(rows.values())
     wider_totals = [
         privacy.add(wider[key][j] for key in wider)
@@ -490,13 +515,14 @@ def completion_tables(scope, filters, k, labels: Labels) -> list[Table]:
     root = department_root(scope, filters)
     columns = funnel_columns()
     for dimension, title in COMPLETION_DIMENSIONS:
-        rows, wider = grouped(LearningFact, scope, filters, dimension, FUNNEL, root=root)
         order = list(range(len(RANK_LEVELS))) if dimension == "rank_level" else None
         hidden = None
         if people_mode(scope, filters, dimension):
-            hidden = people_hidden(
-                scope, filters, dimension, PEOPLE_FUNNEL, k, root=root, keys=rows
+            rows, wider, hidden = people_table(
+                scope, filters, dimension, PEOPLE_DISPLAY, PEOPLE_FUNNEL, k, root=root
             )
+        else:
+            rows, wider = grouped(LearningFact, scope, filters, dimension, FUNNEL, root=root)
         tables.append(
             protected_table(
                 f"by_{dimension}",
@@ -516,10 +542,32 @@ def completion_tables(scope, filters, k, labels: Labels) -> list[Table]:
 
 
 def trend_table(scope, filters, k, labels) -> Table:
-    measures = ("enrolments", "completions", "earners", "credit_hours")
-    rows, wider = grouped(ActivityFact, scope, filters, "month", measures)
-    check = privacy.Check((privacy.measure(0), privacy.measure(1), privacy.measure(2)))
-    # Hours are money-like decimals: shown only where the earners behind them are shown.
+    """Per month: enrolments and completions (人次), cadres earning hours and the hours.
+    Judged on the cadres behind each number, per track (a cadre may learn in two)."""
+    if scope.kind == "instructor":
+        # Per course: every count is people already; the cadre filters do not apply.
+        measures = ("enrolments", "completions", "earners", "credit_hours")
+        rows, wider = grouped(CourseActivityFact, scope, filters, "month", measures)
+        shown, shown_wider = split(rows, wider, 0, 3)
+        people = privacy.Check((privacy.measure(0), privacy.measure(1), privacy.measure(2)))
+        hidden = privacy.hidden_rows(shown, people, k, neighbours=shown_wider)
+        cadre_filters = {"department", "rank_level", "gender", "post_category"}
+        note = (
+            _("Per course: the months are not filtered by department, rank, gender or post.")
+            if cadre_filters & set(filters.active())
+            else ""
+        )
+    else:
+        measures = ("enrolments", "completions", "earners", "credit_hours")
+        measures += ("enrollers", "completers")
+        rows, wider = grouped(ActivityFact, scope, filters, "month", measures)
+        shown, shown_wider = split(rows, wider, 0, 3)
+        judged, judged_wider = split(rows, wider, 2, None)  # earners, hours, the people
+        people = privacy.Check((privacy.measure(0), privacy.measure(2), privacy.measure(3)))
+        hidden = privacy.hidden_rows(judged, people, k, neighbours=judged_wider)
+        note = (
+            _("Not filtered by course: the months show the whole track.") if filters.course else ""
+        )
     table = protected_table(
         "trends",
         _("Monthly enrolments, completions and credit hours"),
@@ -529,15 +577,17 @@ def trend_table(scope, filters, k, labels) -> Table:
             ("earners", _("Cadres earning hours")),
             ("credit_hours", _("Credit hours")),
         ],
-        {key: {p: v[:3] + (0,) for p, v in parts.items()} for key, parts in rows.items()},
+        {key: {p: (*v, 0) for p, v in parts.items()} for key, parts in shown.items()},
         {
-            key: [{p: v[:3] + (0,) for p, v in parts.items()} for parts in w]
-            for key, w in wider.items()
+            key: [{p: (*v, 0) for p, v in parts.items()} for parts in w]
+            for key, w in shown_wider.items()
         },
-        check,
+        privacy.Check((privacy.measure(0),)),
         k,
         labels.of("month"),
         order=sorted(rows),
+        hidden=hidden,
+        note=note,
     )
     for row in table.rows:
         if not row.hidden:
@@ -597,13 +647,14 @@ def overdue_tables(scope, filters, k, labels) -> list[Table]:
     ):
         if dimension == "campaign" and scope.kind == "instructor":
             continue
-        rows, wider = grouped(LearningFact, scope, filters, dimension, measures, root=root)
-        rows = {key: parts for key, parts in rows.items() if privacy.collapse(parts)[0]}
         hidden = None
         if people_mode(scope, filters, dimension):
-            hidden = people_hidden(
-                scope, filters, dimension, PEOPLE_OVERDUE, k, root=root, keys=rows
+            rows, wider, hidden = people_table(
+                scope, filters, dimension, OVERDUE_DISPLAY, PEOPLE_OVERDUE, k, root=root
             )
+        else:
+            rows, wider = grouped(LearningFact, scope, filters, dimension, measures, root=root)
+            rows = {key: parts for key, parts in rows.items() if privacy.collapse(parts)[0]}
         tables.append(
             protected_table(
                 f"overdue_by_{dimension}",

@@ -9,12 +9,13 @@ nightly by Celery beat, and on demand from the dashboard (lms.analytics.tasks).
 
 import time
 from collections import defaultdict
-from datetime import date, datetime
-from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import (
+    Case,
+    CharField,
     Count,
+    DateField,
     DecimalField,
     Exists,
     F,
@@ -23,19 +24,27 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
 from django.utils import timezone
 
 from courses.models import CoursePage, CurriculumPage
 from lms.analytics import privacy
-from lms.analytics.dimensions import AGE_BANDS, RANK_LEVELS, age_band_of, rank_level_of
+from lms.analytics.dimensions import (
+    AGE_BANDS,
+    RANK_LEVELS,
+    age_band_of,
+    rank_level_expression,
+    rank_level_of,
+)
 from lms.conf import lms_settings
 from lms.models.analytics import (
     ActivityFact,
     AnalyticsBuild,
     AssessmentAggregate,
     BuildStatus,
+    CourseActivityFact,
     CreditFact,
     LearnerFact,
     LearningFact,
@@ -52,7 +61,7 @@ from lms.models.learning import (
 from lms.models.targeting import CampaignAssignment
 from lms.people.models import AssessmentSignal, CadreProfile, SignalKind
 
-CELL = ("department_id", "rank_id", "gender", "post_category_id")
+CELL = ("department_id", "rank_level", "gender", "post_category_id")
 BATCH = 5000
 
 
@@ -65,11 +74,59 @@ def course_tracks() -> dict[int, str]:
     }
 
 
+def track_expression(tracks: dict[int, str], field_name: str = "course_id"):
+    """A course's track as SQL (courses live in the page tree, tracks on their parent)."""
+    by_track: dict[str, list[int]] = defaultdict(list)
+    for course_id, track in tracks.items():
+        by_track[track].append(course_id)
+    return Case(
+        *[
+            When(**{f"{field_name}__in": ids}, then=Value(track))
+            for track, ids in sorted(by_track.items())
+            if track
+        ],
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
 def _cell(prefix: str) -> dict:
-    return {name: F(f"{prefix}{name}") for name in CELL}
+    """The cadre's cell as annotations named like LearningFact's columns (on CadreProfile
+    itself only the rank level: the other three are its own fields)."""
+    if not prefix:
+        return {"rank_level": rank_level_expression("rank__ordinal")}
+    return {
+        "department_id": F(f"{prefix}department_id"),
+        "rank_level": rank_level_expression(f"{prefix}rank__ordinal"),
+        "gender": F(f"{prefix}gender"),
+        "post_category_id": F(f"{prefix}post_category_id"),
+    }
 
 
-def learning_rows():
+def insert_from(model, queryset, columns: list) -> int:
+    """INSERT INTO model's table SELECT columns FROM (queryset): the grouped rows go
+    straight from the records to the summary without passing through Python, so a
+    rebuild at a province's scale costs the GROUP BY, not 500,000 model instances."""
+    pairs = [column if isinstance(column, tuple) else (column, column) for column in columns]
+    sql, params = queryset.query.sql_with_params()
+    quote = connection.ops.quote_name
+    target = ", ".join(quote(model._meta.get_field(name).column) for name, _source in pairs)
+    source = ", ".join(quote(alias) for _name, alias in pairs)
+    # Table and column names come from the model, values stay parameters.
+    statement = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({target}) "  # noqa: S608
+        f"SELECT {source} FROM ({sql}) AS grouped_rows"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return max(cursor.rowcount, 0)
+
+
+def live_enrolments():
+    return Enrollment.objects.exclude(status=EnrollmentStatus.WITHDRAWN)
+
+
+def build_learning(tracks: dict[int, str]) -> int:
     """Enrolments (not withdrawn) grouped by year, course, campaign and the cadre's cell."""
     today = timezone.localdate()
     campaign = (
@@ -77,21 +134,23 @@ def learning_rows():
         .order_by("campaign_id")
         .values("campaign_id")[:1]
     )
-    return (
-        Enrollment.objects.exclude(status=EnrollmentStatus.WITHDRAWN)
+    rows = (
+        live_enrolments()
         .annotate(
             year=ExtractYear("enrolled_at"),
-            via_campaign=Subquery(campaign),
+            track=track_expression(tracks),
+            campaign_id=Subquery(campaign),
             opened=Exists(LessonProgress.objects.filter(enrollment=OuterRef("pk"))),
             took_quiz=Exists(QuizAttempt.objects.filter(enrollment=OuterRef("pk"))),
             passed_quiz=Exists(QuizAttempt.objects.filter(enrollment=OuterRef("pk"), passed=True)),
             **_cell("cadre__"),
         )
-        .values("year", "course_id", "via_campaign", *CELL)
+        .values("year", "course_id", "track", "campaign_id", *CELL)
         .annotate(
             enrolled=Count("pk"),
             started=Count("pk", filter=Q(opened=True) | Q(status=EnrollmentStatus.COMPLETED)),
             completed=Count("pk", filter=Q(status=EnrollmentStatus.COMPLETED)),
+            # Not "required": the name would hide Enrollment.required from the filters below.
             required_n=Count("pk", filter=Q(required=True)),
             overdue=Count(
                 "pk",
@@ -104,32 +163,11 @@ def learning_rows():
         )
         .order_by()
     )
-
-
-def build_learning(tracks: dict[int, str]) -> int:
-    objects = (
-        LearningFact(
-            year=row["year"],
-            course_id=row["course_id"],
-            track=tracks.get(row["course_id"], ""),
-            campaign_id=row["via_campaign"],
-            department_id=row["department_id"],
-            rank_id=row["rank_id"],
-            gender=row["gender"],
-            post_category_id=row["post_category_id"],
-            enrolled=row["enrolled"],
-            started=row["started"],
-            completed=row["completed"],
-            required=row["required_n"],
-            overdue=row["overdue"],
-            quiz_takers=row["quiz_takers"],
-            quiz_passed=row["quiz_passed"],
-            rated=row["rated"],
-            rating_sum=row["rating_sum"],
-        )
-        for row in learning_rows().iterator(chunk_size=BATCH)
-    )
-    return _write(LearningFact, objects)
+    columns = ["year", "course_id", "track", "campaign_id", *CELL]
+    columns += ["enrolled", "started", "completed", ("required", "required_n"), "overdue"]
+    columns += ["quiz_takers"]
+    columns += ["quiz_passed", "rated", "rating_sum"]
+    return insert_from(LearningFact, rows, columns)
 
 
 def enrolment_years() -> list[int]:
@@ -137,106 +175,127 @@ def enrolment_years() -> list[int]:
 
 
 def build_learners() -> int:
-    """Per year and cell, the cadres with at least one enrolment of each kind: one query
-    per year, each cadre tested with EXISTS subqueries and counted once."""
+    """Per year and cell: enrolments of each kind, and the cadres with at least one (each
+    cadre tested with EXISTS subqueries and counted once). Two sets of rows that add up."""
     today = timezone.localdate()
-    opened = Exists(LessonProgress.objects.filter(enrollment=OuterRef("pk")))
+    done = Q(status=EnrollmentStatus.COMPLETED)
+    late = Q(required=True, status=EnrollmentStatus.ACTIVE, due_date__lt=today)
     kinds = {
         "enrolled": Q(),
-        "started": Q(opened=True) | Q(status=EnrollmentStatus.COMPLETED),
-        "completed": Q(status=EnrollmentStatus.COMPLETED),
-        "not_started": Q(opened=False) & ~Q(status=EnrollmentStatus.COMPLETED),
-        "in_progress": Q(opened=True) & ~Q(status=EnrollmentStatus.COMPLETED),
-        "not_completed": ~Q(status=EnrollmentStatus.COMPLETED),
+        "started": Q(opened=True) | done,
+        "completed": done,
+        "not_started": Q(opened=False) & ~done,
+        "in_progress": Q(opened=True) & ~done,
+        "not_completed": ~done,
         "required": Q(required=True),
-        "overdue": Q(required=True, status=EnrollmentStatus.ACTIVE, due_date__lt=today),
-        "on_time": Q(required=True) & ~Q(status=EnrollmentStatus.ACTIVE, due_date__lt=today),
+        "overdue": late,
+        "on_time": Q(required=True) & ~late,
     }
+    opened = Exists(LessonProgress.objects.filter(enrollment=OuterRef("pk")))
     written = 0
     for year in enrolment_years():
-        enrolments = (
-            Enrollment.objects.exclude(status=EnrollmentStatus.WITHDRAWN)
-            .filter(cadre=OuterRef("pk"), enrolled_at__year=year)
-            .annotate(opened=opened)
+        enrolments = live_enrolments().filter(enrolled_at__year=year)
+        counted = (
+            enrolments.annotate(opened=opened, year=Value(year), **_cell("cadre__"))
+            .values("year", *CELL)
+            .annotate(
+                enrolments=Count("pk"),
+                enrolments_started=Count("pk", filter=kinds["started"]),
+                enrolments_completed=Count("pk", filter=done),
+                enrolments_required=Count("pk", filter=Q(required=True)),
+                enrolments_overdue=Count("pk", filter=late),
+            )
+            .order_by()
         )
-        cadres = CadreProfile.objects.annotate(
-            **{f"has_{kind}": Exists(enrolments.filter(q)) for kind, q in kinds.items()}
-        ).filter(has_enrolled=True)
-        rows = (
-            cadres.values(*CELL)
+        written += insert_from(
+            LearnerFact,
+            counted,
+            ["year", *CELL, "enrolments", "enrolments_started", "enrolments_completed"]
+            + ["enrolments_required", "enrolments_overdue"],
+        )
+        mine = enrolments.filter(cadre=OuterRef("pk")).annotate(opened=opened)
+        people = (
+            CadreProfile.objects.annotate(
+                **{f"has_{kind}": Exists(mine.filter(q)) for kind, q in kinds.items()}
+            )
+            .filter(has_enrolled=True)
+            .annotate(year=Value(year), **_cell(""))
+            .values("year", *CELL)
             .annotate(**{kind: Count("pk", filter=Q(**{f"has_{kind}": True})) for kind in kinds})
             .order_by()
         )
-        written += _write(
-            LearnerFact,
-            (
-                LearnerFact(year=year, **{name: row[name] for name in (*CELL, *kinds)})
-                for row in rows.iterator(chunk_size=BATCH)
-            ),
-        )
+        written += insert_from(LearnerFact, people, ["year", *CELL, *kinds])
     return written
 
 
-def _month(value) -> date:
-    if isinstance(value, datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-        return value.date().replace(day=1)
-    return value.replace(day=1)
-
-
 def build_activity(tracks: dict[int, str]) -> int:
-    """Per month: enrolments, completions and approved credit hours (with their earners)."""
-    cells: dict[tuple, dict] = defaultdict(
-        lambda: {"enrolments": 0, "completions": 0, "earners": 0, "credit_hours": Decimal(0)}
-    )
-
-    def key(row, month):
-        return (_month(month), row["course_id"], *(row[name] for name in CELL))
-
-    enrolments = (
-        Enrollment.objects.annotate(month=TruncMonth("enrolled_at"), **_cell("cadre__"))
-        .values("month", "course_id", *CELL)
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for row in enrolments.iterator(chunk_size=BATCH):
-        cells[key(row, row["month"])]["enrolments"] += row["n"]
-    completions = (
-        Enrollment.objects.filter(completed_at__isnull=False)
-        .annotate(month=TruncMonth("completed_at"), **_cell("cadre__"))
-        .values("month", "course_id", *CELL)
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for row in completions.iterator(chunk_size=BATCH):
-        cells[key(row, row["month"])]["completions"] += row["n"]
+    """Per month and track: enrolments, completions and approved credit hours, each with
+    the cadres behind them; three sets of rows that add up."""
+    written = 0
+    for source, month, measures in (
+        (Enrollment.objects.all(), "enrolled_at", ("enrolments", "enrollers")),
+        (
+            Enrollment.objects.filter(completed_at__isnull=False),
+            "completed_at",
+            ("completions", "completers"),
+        ),
+    ):
+        rows = (
+            source.annotate(
+                month=TruncMonth(month, output_field=DateField()),
+                track=track_expression(tracks),
+                **_cell("cadre__"),
+            )
+            .values("month", "track", *CELL)
+            .annotate(**{measures[0]: Count("pk"), measures[1]: Count("cadre_id", distinct=True)})
+            .order_by()
+        )
+        written += insert_from(ActivityFact, rows, ["month", "track", *CELL, *measures])
     credits = (
         CreditRecord.objects.approved()
-        .annotate(month=TruncMonth("earned_on"), **_cell("cadre__"))
-        .values("month", "course_id", *CELL)
-        .annotate(hours=Sum("hours"), earners=Count("cadre_id", distinct=True))
+        .annotate(
+            month=TruncMonth("earned_on"),
+            track=track_expression(tracks),
+            **_cell("cadre__"),
+        )
+        .values("month", "track", *CELL)
+        .annotate(credit_hours=Sum("hours"), earners=Count("cadre_id", distinct=True))
         .order_by()
     )
-    for row in credits.iterator(chunk_size=BATCH):
-        cell = cells[key(row, row["month"])]
-        cell["credit_hours"] += row["hours"] or 0
-        cell["earners"] += row["earners"]
-    objects = (
-        ActivityFact(
-            month=month,
-            course_id=course_id,
-            track=tracks.get(course_id, "") if course_id else "",
-            department_id=department_id,
-            rank_id=rank_id,
-            gender=gender,
-            post_category_id=post_category_id,
-            **measures,
-        )
-        for (month, course_id, department_id, rank_id, gender, post_category_id), measures in (
-            cells.items()
-        )
+    written += insert_from(
+        ActivityFact, credits, ["month", "track", *CELL, "credit_hours", "earners"]
     )
-    return _write(ActivityFact, objects)
+    return written + build_course_activity(tracks)
+
+
+def build_course_activity(tracks: dict[int, str]) -> int:
+    """The same per course, without the cadres' cells (one enrolment per cadre and course,
+    so every count is people)."""
+    written = 0
+    for source, month, measure in (
+        (Enrollment.objects.all(), "enrolled_at", "enrolments"),
+        (Enrollment.objects.filter(completed_at__isnull=False), "completed_at", "completions"),
+    ):
+        rows = (
+            source.annotate(
+                month=TruncMonth(month, output_field=DateField()), track=track_expression(tracks)
+            )
+            .values("month", "course_id", "track")
+            .annotate(**{measure: Count("pk")})
+            .order_by()
+        )
+        written += insert_from(CourseActivityFact, rows, ["month", "course_id", "track", measure])
+    credits = (
+        CreditRecord.objects.approved()
+        .filter(course__isnull=False)
+        .annotate(month=TruncMonth("earned_on"), track=track_expression(tracks))
+        .values("month", "course_id", "track")
+        .annotate(credit_hours=Sum("hours"), earners=Count("cadre_id", distinct=True))
+        .order_by()
+    )
+    return written + insert_from(
+        CourseActivityFact, credits, ["month", "course_id", "track", "credit_hours", "earners"]
+    )
 
 
 def credit_years() -> list[int]:
@@ -249,6 +308,7 @@ def build_credits() -> int:
     target = AnnualTarget.objects.filter(
         min_ordinal__lte=OuterRef("rank__ordinal"), max_ordinal__gte=OuterRef("rank__ordinal")
     ).order_by("-min_ordinal")
+    money = DecimalField(max_digits=12, decimal_places=2)
     written = 0
     for year in credit_years():
         hours = (
@@ -259,7 +319,6 @@ def build_credits() -> int:
             .annotate(total=Sum("hours"))
             .values("total")
         )
-        money = DecimalField(max_digits=12, decimal_places=2)
         rows = (
             CadreProfile.objects.active()
             .annotate(
@@ -267,44 +326,23 @@ def build_credits() -> int:
                     Subquery(hours, output_field=money), Value(0), output_field=money
                 ),
                 target=Subquery(target.values("annual_hours")[:1], output_field=money),
+                year=Value(year),
+                **_cell(""),
             )
-            .values(*CELL)
+            .values("year", *CELL)
             .annotate(
                 cadres=Count("pk"),
-                met=Count("pk", filter=Q(target__isnull=False, year_hours__gte=F("target"))),
-                hours=Sum("year_hours"),
+                met_target=Count("pk", filter=Q(target__isnull=False, year_hours__gte=F("target"))),
+                hours=Coalesce(Sum("year_hours"), Value(0), output_field=money),
                 target_hours=Coalesce(Sum("target"), Value(0), output_field=money),
             )
             .order_by()
         )
-        written += _write(
+        written += insert_from(
             CreditFact,
-            (
-                CreditFact(
-                    year=year,
-                    cadres=row["cadres"],
-                    met_target=row["met"],
-                    hours=row["hours"] or 0,
-                    target_hours=row["target_hours"] or 0,
-                    **{name: row[name] for name in CELL},
-                )
-                for row in rows.iterator(chunk_size=BATCH)
-            ),
+            rows,
+            ["year", *CELL, "cadres", "met_target", "hours", "target_hours"],
         )
-    return written
-
-
-def _write(model, objects) -> int:
-    batch, written = [], 0
-    for obj in objects:
-        batch.append(obj)
-        if len(batch) >= BATCH:
-            model.objects.bulk_create(batch)
-            written += len(batch)
-            batch = []
-    if batch:
-        model.objects.bulk_create(batch)
-        written += len(batch)
     return written
 
 
@@ -474,6 +512,7 @@ def rebuild(*, assessments: bool = True) -> AnalyticsBuild:
                 LearningFact,
                 LearnerFact,
                 ActivityFact,
+                CourseActivityFact,
                 CreditFact,
                 AssessmentAggregate,
             ):

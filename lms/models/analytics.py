@@ -14,14 +14,16 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lms.people.models import Department, PostCategory, Rank
+from lms.people.models import Department, PostCategory
 
 
 class CadreCell(models.Model):
     """The cadre's side of a summary row: who, described only by reference data."""
 
     department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
-    rank = models.ForeignKey(Rank, on_delete=models.CASCADE, related_name="+")
+    # The index of the rank's level in lms.analytics.dimensions.RANK_LEVELS: ranks are
+    # only ever shown and filtered by level, and 45 ranks would multiply the rows by ten.
+    rank_level = models.PositiveSmallIntegerField()
     gender = models.CharField(max_length=10)
     post_category = models.ForeignKey(PostCategory, on_delete=models.CASCADE, related_name="+")
 
@@ -39,15 +41,15 @@ class LearningFact(CadreCell):
         "lms.Campaign", null=True, on_delete=models.CASCADE, related_name="+"
     )
     # People, each counted once per course: one enrolment per cadre and course.
-    enrolled = models.PositiveIntegerField(default=0)
-    started = models.PositiveIntegerField(default=0)
-    completed = models.PositiveIntegerField(default=0)
-    required = models.PositiveIntegerField(default=0)
-    overdue = models.PositiveIntegerField(default=0)
-    quiz_takers = models.PositiveIntegerField(default=0)
-    quiz_passed = models.PositiveIntegerField(default=0)
-    rated = models.PositiveIntegerField(default=0)
-    rating_sum = models.PositiveIntegerField(default=0)
+    enrolled = models.PositiveIntegerField(db_default=0)
+    started = models.PositiveIntegerField(db_default=0)
+    completed = models.PositiveIntegerField(db_default=0)
+    required = models.PositiveIntegerField(db_default=0)
+    overdue = models.PositiveIntegerField(db_default=0)
+    quiz_takers = models.PositiveIntegerField(db_default=0)
+    quiz_passed = models.PositiveIntegerField(db_default=0)
+    rated = models.PositiveIntegerField(db_default=0)
+    rating_sum = models.PositiveIntegerField(db_default=0)
 
     class Meta:
         verbose_name = _("learning summary")
@@ -65,15 +67,22 @@ class LearnerFact(CadreCell):
     these are the counts compared with k for tables across courses."""
 
     year = models.PositiveSmallIntegerField()
-    enrolled = models.PositiveIntegerField(default=0)
-    started = models.PositiveIntegerField(default=0)
-    completed = models.PositiveIntegerField(default=0)
-    not_started = models.PositiveIntegerField(default=0)
-    in_progress = models.PositiveIntegerField(default=0)
-    not_completed = models.PositiveIntegerField(default=0)
-    required = models.PositiveIntegerField(default=0)
-    overdue = models.PositiveIntegerField(default=0)
-    on_time = models.PositiveIntegerField(default=0)
+    # Enrolments (人次), what the tables show ...
+    enrolments = models.PositiveIntegerField(db_default=0)
+    enrolments_started = models.PositiveIntegerField(db_default=0)
+    enrolments_completed = models.PositiveIntegerField(db_default=0)
+    enrolments_required = models.PositiveIntegerField(db_default=0)
+    enrolments_overdue = models.PositiveIntegerField(db_default=0)
+    # ... and people, what is compared with k.
+    enrolled = models.PositiveIntegerField(db_default=0)
+    started = models.PositiveIntegerField(db_default=0)
+    completed = models.PositiveIntegerField(db_default=0)
+    not_started = models.PositiveIntegerField(db_default=0)
+    in_progress = models.PositiveIntegerField(db_default=0)
+    not_completed = models.PositiveIntegerField(db_default=0)
+    required = models.PositiveIntegerField(db_default=0)
+    overdue = models.PositiveIntegerField(db_default=0)
+    on_time = models.PositiveIntegerField(db_default=0)
 
     class Meta:
         indexes = [models.Index(fields=["year"])]
@@ -83,17 +92,36 @@ class LearnerFact(CadreCell):
 
 
 class ActivityFact(CadreCell):
-    """One month's enrolments, completions and credit hours by one cell of cadres."""
+    """One month's enrolments, completions and credit hours in one track by one cell of
+    cadres, with the people behind each (a row holds one of the three; they add up)."""
 
     month = models.DateField()  # the first of the month
-    course = models.ForeignKey(
-        "courses.CoursePage", null=True, on_delete=models.CASCADE, related_name="+"
-    )
+    track = models.CharField(max_length=30, blank=True)  # empty: hours not from a course
+    enrolments = models.PositiveIntegerField(db_default=0)
+    enrollers = models.PositiveIntegerField(db_default=0)
+    completions = models.PositiveIntegerField(db_default=0)
+    completers = models.PositiveIntegerField(db_default=0)
+    earners = models.PositiveIntegerField(db_default=0)
+    credit_hours = models.DecimalField(max_digits=12, decimal_places=2, db_default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["month"])]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.track}"
+
+
+class CourseActivityFact(models.Model):
+    """One month's enrolments, completions and credit hours in one course, for instructors'
+    trends (their scope is courses, not departments)."""
+
+    month = models.DateField()
+    course = models.ForeignKey("courses.CoursePage", on_delete=models.CASCADE, related_name="+")
     track = models.CharField(max_length=30, blank=True)
-    enrolments = models.PositiveIntegerField(default=0)
-    completions = models.PositiveIntegerField(default=0)
-    earners = models.PositiveIntegerField(default=0)
-    credit_hours = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    enrolments = models.PositiveIntegerField(db_default=0)
+    completions = models.PositiveIntegerField(db_default=0)
+    earners = models.PositiveIntegerField(db_default=0)
+    credit_hours = models.DecimalField(max_digits=12, decimal_places=2, db_default=0)
 
     class Meta:
         indexes = [models.Index(fields=["month"])]
@@ -106,10 +134,10 @@ class CreditFact(CadreCell):
     """One year's approved credit hours of one cell of cadres against their annual target."""
 
     year = models.PositiveSmallIntegerField()
-    cadres = models.PositiveIntegerField(default=0)
-    met_target = models.PositiveIntegerField(default=0)
-    hours = models.DecimalField(max_digits=12, decimal_places=2, default=0)
-    target_hours = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    cadres = models.PositiveIntegerField(db_default=0)
+    met_target = models.PositiveIntegerField(db_default=0)
+    hours = models.DecimalField(max_digits=12, decimal_places=2, db_default=0)
+    target_hours = models.DecimalField(max_digits=12, decimal_places=2, db_default=0)
 
     class Meta:
         indexes = [models.Index(fields=["year"])]
@@ -154,7 +182,7 @@ class AnalyticsBuild(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=BuildStatus.choices)
     seconds = models.FloatField(null=True, blank=True)
-    rows = models.PositiveIntegerField(default=0)
+    rows = models.PositiveIntegerField(db_default=0)
 
     class Meta:
         ordering = ["-started_at"]
@@ -190,6 +218,7 @@ __all__ = [
     "AnalyticsExport",
     "AssessmentAggregate",
     "BuildStatus",
+    "CourseActivityFact",
     "CreditFact",
     "LearnerFact",
     "LearningFact",

@@ -358,12 +358,12 @@ def test_the_dashboard_reads_summaries_in_a_fixed_number_of_queries(
     summaries.rebuild()
     client.force_login(world["admin"])
     client.get(reverse("lms_analytics:dashboard"))
-    with django_assert_num_queries(41):
+    with django_assert_num_queries(36):
         assert client.get(reverse("lms_analytics:dashboard")).status_code == 200
     for cadre in [make_cadre(gender="female", department=world["women_unit"]) for _ in range(5)]:
         enrol(cadre, world["course"])
     summaries.rebuild()
-    with django_assert_num_queries(41):
+    with django_assert_num_queries(36):
         assert client.get(reverse("lms_analytics:dashboard")).status_code == 200
 
 

@@ -197,6 +197,17 @@ def neighbours(model, scope: Scope, filters: Filters) -> list[Filters]:
     return wider
 
 
+CELL_DIMENSIONS = ("rank_level", "gender", "post_category")
+
+
+def needs_cells(filters: Filters, dimension: str) -> bool:
+    """Whether a table needs the summaries' fine rows (rank level, gender, post category)
+    or can read the department-level rows."""
+    return dimension in CELL_DIMENSIONS or any(
+        getattr(filters, name) not in (None, "") for name in CELL_DIMENSIONS
+    )
+
+
 def sensitive_course_ids() -> set[int]:
     """Courses that address an SCL-90 factor: enrolment in one may follow from a result."""
     factors = AssessmentSignal.objects.filter(kind=SignalKind.SCL90_FACTOR)
@@ -209,7 +220,9 @@ def threshold(scope: Scope, filters: Filters) -> int:
     """k for a learning view: the health threshold when any course in it addresses an
     SCL-90 factor."""
     sensitive = sensitive_course_ids()
-    view = LearningFact.objects.filter(scope_q(scope), filter_q(LearningFact, filters))
+    view = LearningFact.objects.filter(
+        scope_q(scope), filter_q(LearningFact, filters), fine=needs_cells(filters, "")
+    )
     if sensitive and view.filter(course_id__in=sensitive).exists():
         return lms_settings.LMS_ANALYTICS_K_HEALTH
     return lms_settings.LMS_ANALYTICS_K
@@ -279,11 +292,10 @@ def grouped(model, scope, filters, dimension, measures, *, root=None, parts=True
     anyof = Q()
     for condition in conditions:
         anyof |= condition
-    queryset = (
-        model.objects.filter(scope_q(scope))
-        .filter(anyof)
-        .annotate(dim=dimension_expression(dimension, root))
-    )
+    queryset = model.objects.filter(scope_q(scope))
+    if model in (LearningFact, ActivityFact):
+        queryset = queryset.filter(fine=needs_cells(filters, dimension))
+    queryset = queryset.filter(anyof).annotate(dim=dimension_expression(dimension, root))
     part_field = PARTS[model] if parts else None
     fields = ["dim", part_field] if part_field else ["dim"]
     sums = {

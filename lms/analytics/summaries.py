@@ -126,7 +126,14 @@ def live_enrolments():
     return Enrollment.objects.exclude(status=EnrollmentStatus.WITHDRAWN)
 
 
+COARSE = ("department_id",)
+
+
 def build_learning(tracks: dict[int, str]) -> int:
+    return _build_learning(tracks, CELL, fine=True) + _build_learning(tracks, COARSE, fine=False)
+
+
+def _build_learning(tracks: dict[int, str], cell: tuple, *, fine: bool) -> int:
     """Enrolments (not withdrawn) grouped by year, course, campaign and the cadre's cell."""
     today = timezone.localdate()
     campaign = (
@@ -143,9 +150,10 @@ def build_learning(tracks: dict[int, str]) -> int:
             opened=Exists(LessonProgress.objects.filter(enrollment=OuterRef("pk"))),
             took_quiz=Exists(QuizAttempt.objects.filter(enrollment=OuterRef("pk"))),
             passed_quiz=Exists(QuizAttempt.objects.filter(enrollment=OuterRef("pk"), passed=True)),
-            **_cell("cadre__"),
+            fine=Value(fine),
+            **{name: value for name, value in _cell("cadre__").items() if name in cell},
         )
-        .values("year", "course_id", "track", "campaign_id", *CELL)
+        .values("year", "course_id", "track", "campaign_id", "fine", *cell)
         .annotate(
             enrolled=Count("pk"),
             started=Count("pk", filter=Q(opened=True) | Q(status=EnrollmentStatus.COMPLETED)),
@@ -163,7 +171,7 @@ def build_learning(tracks: dict[int, str]) -> int:
         )
         .order_by()
     )
-    columns = ["year", "course_id", "track", "campaign_id", *CELL]
+    columns = ["year", "course_id", "track", "campaign_id", "fine", *cell]
     columns += ["enrolled", "started", "completed", ("required", "required_n"), "overdue"]
     columns += ["quiz_takers"]
     columns += ["quiz_passed", "rated", "rating_sum"]
@@ -230,7 +238,14 @@ def build_learners() -> int:
 
 def build_activity(tracks: dict[int, str]) -> int:
     """Per month and track: enrolments, completions and approved credit hours, each with
-    the cadres behind them; three sets of rows that add up."""
+    the cadres behind them; three sets of rows that add up. Fine and department-level."""
+    written = _build_activity(tracks, CELL, fine=True)
+    written += _build_activity(tracks, COARSE, fine=False)
+    return written + build_course_activity(tracks)
+
+
+def _build_activity(tracks: dict[int, str], cell: tuple, *, fine: bool) -> int:
+    grain = {name: value for name, value in _cell("cadre__").items() if name in cell}
     written = 0
     for source, month, measures in (
         (Enrollment.objects.all(), "enrolled_at", ("enrolments", "enrollers")),
@@ -244,28 +259,29 @@ def build_activity(tracks: dict[int, str]) -> int:
             source.annotate(
                 month=TruncMonth(month, output_field=DateField()),
                 track=track_expression(tracks),
-                **_cell("cadre__"),
+                fine=Value(fine),
+                **grain,
             )
-            .values("month", "track", *CELL)
+            .values("month", "track", "fine", *cell)
             .annotate(**{measures[0]: Count("pk"), measures[1]: Count("cadre_id", distinct=True)})
             .order_by()
         )
-        written += insert_from(ActivityFact, rows, ["month", "track", *CELL, *measures])
+        written += insert_from(ActivityFact, rows, ["month", "track", "fine", *cell, *measures])
     credits = (
         CreditRecord.objects.approved()
         .annotate(
             month=TruncMonth("earned_on"),
             track=track_expression(tracks),
-            **_cell("cadre__"),
+            fine=Value(fine),
+            **grain,
         )
-        .values("month", "track", *CELL)
+        .values("month", "track", "fine", *cell)
         .annotate(credit_hours=Sum("hours"), earners=Count("cadre_id", distinct=True))
         .order_by()
     )
-    written += insert_from(
-        ActivityFact, credits, ["month", "track", *CELL, "credit_hours", "earners"]
+    return written + insert_from(
+        ActivityFact, credits, ["month", "track", "fine", *cell, "credit_hours", "earners"]
     )
-    return written + build_course_activity(tracks)
 
 
 def build_course_activity(tracks: dict[int, str]) -> int:

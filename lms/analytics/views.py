@@ -2,15 +2,17 @@
 Thin: who may see what is lms.analytics.queries.scope_for, the numbers come from
 queries.build_dashboard, the figures from charts."""
 
+import hashlib
 from datetime import timedelta
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,6 +23,7 @@ from lms.models.analytics import AnalyticsBuild, AnalyticsExport, BuildStatus
 from lms.models.learning import Enrollment
 
 STALE_AFTER = timedelta(hours=36)
+CACHE_SECONDS = 60 * 60
 RUNNING_FOR_AT_MOST = timedelta(minutes=15)
 
 
@@ -70,25 +73,54 @@ def dashboard(request):
         "query_string": filters.query_string(),
     }
     if build is not None:
-        data = queries.build_dashboard(scope, filters, queries.labels_for(scope))
-        figures = charts.figures_for(data)
-        sections = []
-        for key, table in data.tables().items():
-            figure = figures.get(key)
-            sections.append(
-                {
-                    "table": table,
-                    "figure": charts.payload(figure) if figure is not None else None,
-                    "figure_id": f"chart-{key}",
-                    "data_id": f"chart-{key}-data",
-                    "header": exports.header(table),
-                    "rows": exports.grid(table, data.k, formatted=True),
-                }
-            )
-        order = _section_order(data)
-        sections.sort(key=lambda section: order.index(section["table"].key))
+        data, sections = presented(scope, filters, build)
         context.update(dashboard=data, sections=sections)
     return TemplateResponse(request, "lms/admin/analytics.html", context)
+
+
+def cache_key(scope, filters, build, part: str) -> str:
+    """Summaries change only with a build, so a view's tables and figures are computed once
+    per build, scope, filters and language (the key holds all four)."""
+    who = f"{scope.kind}:{getattr(scope.department, 'pk', '')}:"
+    who += hashlib.sha256(",".join(map(str, sorted(scope.course_ids))).encode()).hexdigest()[:16]
+    view = hashlib.sha256(filters.query_string().encode()).hexdigest()[:16]
+    return f"lms-analytics:{part}:{build.pk}:{who}:{view}:{translation.get_language()}"
+
+
+def dashboard_data(scope, filters, build):
+    key = cache_key(scope, filters, build, "data")
+    data = cache.get(key)
+    if data is None:
+        data = queries.build_dashboard(scope, filters, queries.labels_for(scope))
+        cache.set(key, data, CACHE_SECONDS)
+    return data
+
+
+def presented(scope, filters, build):
+    """The dashboard's tables with their figures and formatted grids, in page order."""
+    key = cache_key(scope, filters, build, "page")
+    found = cache.get(key)
+    if found is not None:
+        return found
+    data = dashboard_data(scope, filters, build)
+    figures = charts.figures_for(data)
+    sections = []
+    for name, table in data.tables().items():
+        figure = figures.get(name)
+        sections.append(
+            {
+                "table": table,
+                "figure": charts.payload(figure) if figure is not None else None,
+                "figure_id": f"chart-{name}",
+                "data_id": f"chart-{name}-data",
+                "header": exports.header(table),
+                "rows": exports.grid(table, data.k, formatted=True),
+            }
+        )
+    order = _section_order(data)
+    sections.sort(key=lambda section: order.index(section["table"].key))
+    cache.set(key, (data, sections), CACHE_SECONDS)
+    return data, sections
 
 
 def _section_order(data) -> list[str]:
@@ -103,9 +135,10 @@ def export(request, table, fmt):
     if fmt not in exports.FORMATS:
         raise Http404
     _form, filters = _filters(request, scope)
-    if ensure_summaries(request) is None:
+    build = ensure_summaries(request)
+    if build is None:
         raise Http404  # a large site's first build is still running
-    data = queries.build_dashboard(scope, filters, queries.labels_for(scope))
+    data = dashboard_data(scope, filters, build)
     found = data.tables().get(table)
     if found is None:
         raise Http404

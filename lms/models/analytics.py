@@ -23,9 +23,12 @@ class CadreCell(models.Model):
     department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
     # The index of the rank's level in lms.analytics.dimensions.RANK_LEVELS: ranks are
     # only ever shown and filtered by level, and 45 ranks would multiply the rows by ten.
-    rank_level = models.PositiveSmallIntegerField()
-    gender = models.CharField(max_length=10)
-    post_category = models.ForeignKey(PostCategory, on_delete=models.CASCADE, related_name="+")
+    # These three are empty in the department-level rows of the summaries that have them.
+    rank_level = models.PositiveSmallIntegerField(null=True)
+    gender = models.CharField(max_length=10, db_default="")
+    post_category = models.ForeignKey(
+        PostCategory, null=True, on_delete=models.CASCADE, related_name="+"
+    )
 
     class Meta:
         abstract = True
@@ -37,6 +40,10 @@ class LearningFact(CadreCell):
     year = models.PositiveSmallIntegerField()
     course = models.ForeignKey("courses.CoursePage", on_delete=models.CASCADE, related_name="+")
     track = models.CharField(max_length=30)
+    # Every enrolment is counted twice: once by the cadre's full cell (fine) and once by
+    # department only. A view that neither filters nor groups by rank, gender or post reads
+    # the department-level rows, a tenth as many.
+    fine = models.BooleanField(db_default=True)
     campaign = models.ForeignKey(
         "lms.Campaign", null=True, on_delete=models.CASCADE, related_name="+"
     )
@@ -54,7 +61,7 @@ class LearningFact(CadreCell):
     class Meta:
         verbose_name = _("learning summary")
         verbose_name_plural = _("learning summaries")
-        indexes = [models.Index(fields=["year", "course"])]
+        indexes = [models.Index(fields=["fine", "year"])]
         permissions = [("view_analytics", _("Can view learning analytics"))]
 
     def __str__(self):
@@ -97,6 +104,7 @@ class ActivityFact(CadreCell):
 
     month = models.DateField()  # the first of the month
     track = models.CharField(max_length=30, blank=True)  # empty: hours not from a course
+    fine = models.BooleanField(db_default=True)  # as LearningFact.fine
     enrolments = models.PositiveIntegerField(db_default=0)
     enrollers = models.PositiveIntegerField(db_default=0)
     completions = models.PositiveIntegerField(db_default=0)

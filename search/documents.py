@@ -52,7 +52,9 @@ def build_documents(course_ids=None) -> list[dict]:
     courses = (
         CoursePage.objects.live()
         .public()
-        .prefetch_related("tags", "audience_ranks", "audience_post_categories", "signals")
+        .prefetch_related(
+            "tags", "audience_ranks", "audience_post_categories", "signals", "instructors"
+        )
         .select_related("audience_min_rank")
     )
     if course_ids is not None:
@@ -86,6 +88,7 @@ def build_documents(course_ids=None) -> list[dict]:
                 "summary": course.summary,
                 "text": " ".join([_stream_text(course.body), *lesson_text.get(course.path, [])]),
                 "tags": sorted(tag.name for tag in course.tags.all()),
+                "instructors": sorted(person.name for person in course.instructors.all()),
                 "tag_slugs": sorted(tag.slug for tag in course.tags.all()),
                 "track": curriculum.track if curriculum else "",
                 "track_title": curriculum.title if curriculum else "",

@@ -6,9 +6,11 @@ class IndexedCourse(models.Model):
 
     course_id = models.PositiveIntegerField(primary_key=True)
     document = models.JSONField()
-    # Lower-cased searchable text; CJK substrings are matched with the same bigrams the
-    # Elasticsearch backend's cjk analyzer produces.
+    # Searchable text folded by search.text.fold (NFKC, simplified Chinese, lower case), one
+    # column per weight: title > keywords (tags, track) > summary > body (lessons, instructors).
     title = models.TextField()
+    keywords = models.TextField(default="")
+    summary = models.TextField(default="")
     body = models.TextField()
     track = models.CharField(max_length=30, db_index=True)
     delivery_mode = models.CharField(max_length=10, db_index=True)

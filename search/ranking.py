@@ -15,6 +15,8 @@ W_SIGNAL_TRACK = 10.0  # per unit of signal → track weight (ProfileRules.signa
 W_SIGNAL_MATCH = 10.0  # the course addresses the signal directly
 W_AUDIENCE = 5.0  # the course targets the cadre's rank, gender, post or age specifically
 TOP = 10
+# Search: how much a query term counts in each field (both backends).
+FIELD_WEIGHTS = {"title": 10.0, "keywords": 6.0, "summary": 3.0, "body": 1.0}
 MAX_PER_TRACK = 4  # diversity across tracks in the top ten
 
 NORMAL, ELEVATED, HIGH, CRISIS = 0, 1, 2, 3

@@ -11,8 +11,9 @@ from django.utils.html import escape
 from django.views.decorators.http import require_safe
 
 from .backends import get_search_backend
-from .forms import SearchForm, mode_label, track_label
+from .forms import TRACK_LABELS, SearchForm, mode_label, track_label
 from .recommendations import page_url_resolver, popular_courses
+from .text import fold, tokens
 
 TEMPLATE = "search/search.html"
 _EM = re.compile(r"</?em>")
@@ -31,12 +32,30 @@ def highlighted(hit, name: str) -> str:
     return escape(getattr(hit, name))
 
 
+def nearest_tracks(text: str, limit: int = 3) -> list[dict]:
+    """Tracks to offer when nothing matched: those sharing the most characters with the
+    query first (all five when none shares any)."""
+    wanted = set(fold(text))
+    scored = sorted(
+        (
+            (len(wanted & set(fold(str(label)))), key, str(label))
+            for key, label in TRACK_LABELS.items()
+        ),
+        key=lambda item: (-item[0], item[1]),
+    )
+    best = [item for item in scored if item[0]] or scored
+    return [{"key": key, "label": label, "url": f"?track={key}"} for _n, key, label in best[:limit]]
+
+
 @require_safe
 def search_view(request):
     form = SearchForm(request.GET)
     if not form.is_valid():
         return render(request, TEMPLATE, {"form": form, "error": form.error()}, status=400)
     query = form.search_query()
+    # Only punctuation, symbols or emoji: nothing to look for, and never "the whole
+    # catalogue" presented as matches.
+    no_words = bool(query.text) and not tokens(query.text)
     results = get_search_backend().search(query)
     url = page_url_resolver()
     hits = [
@@ -62,6 +81,8 @@ def search_view(request):
             "facets": form.facets(results),
             "active_filters": form.active_filters(),
             "pagination": form.pagination(results),
+            "no_words": no_words,
             "suggestions": popular_courses() if not results.total else [],
+            "nearest_tracks": nearest_tracks(query.text) if not results.total else [],
         },
     )

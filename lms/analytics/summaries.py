@@ -113,10 +113,8 @@ def insert_from(model, queryset, columns: list) -> int:
     target = ", ".join(quote(model._meta.get_field(name).column) for name, _source in pairs)
     source = ", ".join(quote(alias) for _name, alias in pairs)
     # Table and column names come from the model, values stay parameters.
-    statement = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({target}) "  # noqa: S608
-        f"SELECT {source} FROM ({sql}) AS grouped_rows"
-    )
+    table = quote(model._meta.db_table)
+    statement = f"INSERT INTO {table} ({target}) SELECT {source} FROM ({sql}) AS grouped_rows"  # noqa: S608  # nosec B608
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         return max(cursor.rowcount, 0)

@@ -235,8 +235,11 @@ class CertificateOut(Schema):
 class SearchParams(Schema):
     q: str = Field(
         "",
-        max_length=100,
-        description="Words to find; Chinese is matched inside longer words. Any characters.",
+        description=(
+            "Words to find; Chinese is matched inside longer words, traditional characters "
+            "and full-width letters as their usual forms. Any characters; cut to the first "
+            "100 (after trimming), as the search page does, never refused for its length."
+        ),
     )
     track: Annotated[str, listed(Track)] | None = Field(
         None, description="A track key. Others are 400 `invalid_filter`."

@@ -1,37 +1,69 @@
 """The embedded default: course search in the relational database (SQLite or PostgreSQL)."""
 
-import html
+import math
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, Value, When
 
 from ..models import IndexedCourse
-from ..ranking import Viewer, eligible, finish, score
-from ..text import tokens
+from ..ranking import FIELD_WEIGHTS, Viewer, eligible, finish, score
+from ..text import Plan, fold, highlight, plan
 from .base import FACETS, BaseSearchBackend, Hit, SearchQuery, SearchResults
 
+FIELDS = tuple(FIELD_WEIGHTS)  # title, keywords, summary, body
 
-def highlight(text: str, terms: list[str]) -> str:
-    """Escape the text and wrap every occurrence of a term in <em>."""
-    lowered = text.lower()
-    marks = [False] * len(text)
+
+def searchable(doc: dict) -> dict:
+    """A document's text, folded, one column per field weight."""
+    return {
+        "title": fold(doc["title"]),
+        "keywords": fold(" ".join([*doc["tags"], doc.get("track_title", "")])),
+        "summary": fold(doc["summary"]),
+        "body": fold(" ".join([doc["text"], *doc.get("instructors", [])])),
+    }
+
+
+def contains(term: str) -> Q:
+    found = Q()
+    for name in FIELDS:
+        found |= Q(**{f"{name}__contains": term})
+    return found
+
+
+def words_matched(fields: dict[str, str], query: Plan) -> int:
+    """How many of the query's words a course matches (through any alternative)."""
+    texts = list(fields.values())
+    return sum(
+        any(all(any(t in text for text in texts) for t in option) for option in options)
+        for options in query.words
+    )
+
+
+def plan_q(query: Plan) -> Q:
+    """The plan as a filter: any word, through any of its alternatives."""
+    found = Q(pk__in=[])
+    for options in query.words:
+        for option in options:
+            every = Q()
+            for term in option:
+                every &= contains(term)
+            found |= every
+    return found
+
+
+def relevance(row, terms, idf: dict[str, float]) -> float:
+    """BM25-like: per term, its rarity times the best-weighted field it occurs in, with a
+    saturating bonus for repeats in the body (lesson text)."""
+    total = 0.0
     for term in terms:
-        start = lowered.find(term)
-        while start != -1:
-            for i in range(start, start + len(term)):
-                marks[i] = True
-            start = lowered.find(term, start + 1)
-    out, inside = [], False
-    for ch, marked in zip(text, marks, strict=True):
-        if marked and not inside:
-            out.append("<em>")
-        elif not marked and inside:
-            out.append("</em>")
-        inside = marked
-        out.append(html.escape(ch))
-    if inside:
-        out.append("</em>")
-    return "".join(out)
+        best = 0.0
+        for name, weight in FIELD_WEIGHTS.items():
+            text = getattr(row, name)
+            count = text.count(term)
+            if count:
+                best = max(best, weight * (count / (count + 1.2)) * 2.2)
+        total += idf.get(term, 0.0) * best
+    return total
 
 
 class DatabaseSearchBackend(BaseSearchBackend):
@@ -46,10 +78,7 @@ class DatabaseSearchBackend(BaseSearchBackend):
                     course_id=doc["id"],
                     defaults={
                         "document": doc,
-                        "title": doc["title"].lower(),
-                        "body": " ".join(
-                            [doc["summary"], " ".join(doc["tags"]), doc["text"]]
-                        ).lower(),
+                        **searchable(doc),
                         "track": doc["track"],
                         "delivery_mode": doc["delivery_mode"],
                         "tag_slugs": "".join(f"|{slug}|" for slug in doc["tag_slugs"]),
@@ -70,16 +99,39 @@ class DatabaseSearchBackend(BaseSearchBackend):
 
     def _matching(self, query: SearchQuery):
         rows = IndexedCourse.objects.all()
-        terms = tokens(query.text)
-        # Every token must occur, in the title or the body (the "and" operator).
-        for term in terms:
-            rows = rows.filter(Q(title__contains=term) | Q(body__contains=term))
+        wanted = plan(query.text)
+        if query.text and wanted.empty:
+            return rows.none(), wanted  # only punctuation or symbols: nothing to look for
+        if wanted.long:
+            # A pasted text: the courses sharing enough of its tokens.
+            hits = sum(
+                (Case(When(contains(t), then=Value(1)), default=Value(0)) for t in wanted.terms),
+                Value(0),
+            )
+            rows = rows.alias(hits=hits).filter(hits__gte=wanted.need)
+        elif wanted.words:
+            rows = rows.filter(plan_q(wanted))
         if query.tag:
             rows = rows.filter(tag_slugs__contains=f"|{query.tag}|")
-        return rows, terms
+        return rows, wanted
+
+    def _rarity(self, terms: list[str]) -> dict[str, float]:
+        """Each term's inverse document frequency over the whole index, in one query."""
+        if not terms:
+            return {}
+        counts = IndexedCourse.objects.aggregate(
+            documents=Count("course_id"),
+            **{f"t{i}": Count("course_id", filter=contains(t)) for i, t in enumerate(terms)},
+        )
+        n = counts["documents"] or 1
+        return {
+            t: math.log(1 + (n - counts[f"t{i}"] + 0.5) / (counts[f"t{i}"] + 0.5))
+            for i, t in enumerate(terms)
+        }
 
     def search(self, query: SearchQuery) -> SearchResults:
-        rows, terms = self._matching(query)
+        rows, wanted = self._matching(query)
+        terms = list(wanted.terms)
         facets = {
             facet: {
                 row[facet]: row["n"]
@@ -92,12 +144,17 @@ class DatabaseSearchBackend(BaseSearchBackend):
         if query.delivery_mode:
             rows = rows.filter(delivery_mode=query.delivery_mode)
         candidates = list(rows)
+        idf = self._rarity(terms)
 
-        def relevance(row):
-            in_title = sum(1 for t in terms if t in row.title)
-            return (-in_title, -row.document["prior"], row.course_id)
+        def order(row):
+            # More of the query's words first, then relevance (rounded, so that
+            # popularity only breaks near-ties).
+            fields = {name: getattr(row, name) for name in FIELDS}
+            words = words_matched(fields, wanted) if wanted.words else 0
+            value = round(relevance(row, terms, idf), 1) if terms else 0.0
+            return (-words, -value, -row.document["prior"], row.course_id)
 
-        candidates.sort(key=relevance)
+        candidates.sort(key=order)
         start = (query.page - 1) * query.page_size
         page = candidates[start : start + query.page_size]
         hits = [

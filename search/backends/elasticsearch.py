@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 
 from elasticsearch import ApiError, Elasticsearch, TransportError, dsl, helpers
 
-from ..ranking import Viewer, eligible, finish, profile_terms, score
-from ..text import tokens
+from ..ranking import FIELD_WEIGHTS, Viewer, eligible, finish, profile_terms, score
+from ..text import highlight, plan
 from . import fallback_backend
 from .base import FACETS, BaseSearchBackend, Hit, SearchQuery, SearchResults
 
@@ -54,7 +54,10 @@ class ElasticsearchBackend(BaseSearchBackend):
         mapping.field("id", "integer")
         mapping.field("title", dsl.Text(**text, fields={"raw": dsl.Keyword()}))
         mapping.field("summary", dsl.Text(**text))
-        mapping.field("all_text", dsl.Text(**text))
+        # The text as search.text folds it (NFKC, simplified, lower case), one field per weight:
+        # the analyzer then cuts the same bigrams the database backend matches.
+        for name in FIELD_WEIGHTS:
+            mapping.field(f"s_{name}", dsl.Text(**text))
         for name in (
             "track",
             "track_title",
@@ -85,10 +88,11 @@ class ElasticsearchBackend(BaseSearchBackend):
 
     def _source(self, doc: dict) -> dict:
         from ..ranking import targets_viewer
+        from .database import searchable
 
         return {
             **doc,
-            "all_text": " ".join([doc["summary"], " ".join(doc["tags"]), doc["text"]]),
+            **{f"s_{name}": value for name, value in searchable(doc).items()},
             "targeted": targets_viewer(doc),
         }
 
@@ -168,12 +172,32 @@ class ElasticsearchBackend(BaseSearchBackend):
             return self.fallback.search(query)
 
     def _search(self, query: SearchQuery) -> SearchResults:
-        search = dsl.Search(using=self.client, index=self.alias)
-        terms = tokens(query.text)
-        for term in terms:
+        search = dsl.Search(using=self.client, index=self.alias).source(excludes=["text", "s_*"])
+        wanted = plan(query.text)
+        terms = list(wanted.terms)
+        if query.text and wanted.empty:
+            search = search.query("match_none")  # only punctuation or symbols
+        fields = [f"s_{name}^{weight:g}" for name, weight in FIELD_WEIGHTS.items()]
+
+        def has(term):
+            return dsl.Q("multi_match", query=term, fields=fields, operator="and")
+
+        if wanted.long:
             search = search.query(
-                "multi_match", query=term, fields=["title^3", "all_text"], operator="and"
+                "bool", should=[has(t) for t in terms], minimum_should_match=wanted.need
             )
+        elif wanted.words:
+            # Any word, through any of its alternatives (all of that alternative's tokens);
+            # the more words a course matches, the higher it scores.
+            words = [
+                dsl.Q(
+                    "bool",
+                    should=[dsl.Q("bool", must=[has(t) for t in option]) for option in options],
+                    minimum_should_match=1,
+                )
+                for options in wanted.words
+            ]
+            search = search.query("bool", should=words, minimum_should_match=1)
         if query.tag:
             search = search.filter("term", tag_slugs=query.tag)
         for facet in FACETS:
@@ -185,10 +209,6 @@ class ElasticsearchBackend(BaseSearchBackend):
             post.append(dsl.Q("term", delivery_mode=query.delivery_mode))
         if post:
             search = search.post_filter("bool", filter=post)
-        if terms:
-            search = search.highlight_options(
-                pre_tags=["<em>"], post_tags=["</em>"], encoder="html", number_of_fragments=0
-            ).highlight("title", "summary")
         start = (query.page - 1) * query.page_size
         search = search.sort("_score", {"prior": "desc"}, {"id": "asc"})[
             start : start + query.page_size
@@ -197,10 +217,14 @@ class ElasticsearchBackend(BaseSearchBackend):
         hits = []
         for hit in response:
             source = hit.to_dict()
-            highlight = {}
-            if hasattr(hit.meta, "highlight"):
-                highlight = {k: "".join(v) for k, v in hit.meta.highlight.to_dict().items()}
-            hits.append(Hit.from_document(source, highlight))
+            # Highlighted here, as the database backend does: the same folding, so 壓力
+            # marks 压力 in the text on both.
+            marked = (
+                {name: highlight(source[name], terms) for name in ("title", "summary")}
+                if terms
+                else {}
+            )
+            hits.append(Hit.from_document(source, marked))
         facets = {
             facet: {b.key: b.doc_count for b in getattr(response.aggregations, facet).buckets}
             for facet in FACETS
@@ -299,7 +323,7 @@ class ElasticsearchBackend(BaseSearchBackend):
             "top_hits",
             size=CANDIDATES,
             sort=[{"_score": "desc"}, {"id": "asc"}],
-            _source={"excludes": ["text", "all_text"]},
+            _source={"excludes": ["text", "s_*"]},
         )
         buckets = search.execute().to_dict()["aggregations"]["tracks"]["buckets"]
         docs = [hit["_source"] for bucket in buckets for hit in bucket["best"]["hits"]["hits"]]

@@ -82,12 +82,13 @@ def test_facets_count_per_track_and_mode_with_chinese_labels(client, catalogue):
 
     facets = response.context["facets"]
     tracks = {f["key"]: (str(f["label"]), f["count"]) for f in facets["track"]}
+    # The three stress-track courses: two say 压力, the third is found by its track's title.
     assert tracks == {
-        "stress_resilience": ("工作压力调适", 2),
+        "stress_resilience": ("工作压力调适", 3),
         "women_dual_pressure": ("女干部双重压力调适", 1),
     }
     modes = {f["key"]: (str(f["label"]), f["count"]) for f in facets["mode"]}
-    assert modes == {"online": ("线上", 3)}
+    assert modes == {"online": ("线上", 3), "offline": ("线下", 1)}
     body = response.content.decode()
     assert '女干部双重压力调适 <span class="facet-count">(1)</span>' in body
     women_link = next(f["url"] for f in facets["track"] if f["key"] == "women_dual_pressure")
@@ -100,7 +101,7 @@ def test_a_facet_link_filters_and_the_active_filter_can_be_removed(client, catal
     assert titles(response) == {"女性干部的双重压力与自我关爱"}
     # Facets still count the query, so the other track stays reachable.
     counts = {f["key"]: f["count"] for f in response.context["facets"]["track"]}
-    assert counts["stress_resilience"] == 2
+    assert counts["stress_resilience"] == 3
     [active] = response.context["active_filters"]
     assert str(active["value"]) == "女干部双重压力调适"
     assert "track" not in active["url"] and "q=" in active["url"]
@@ -214,18 +215,52 @@ def test_query_count_is_pinned(client, home, settings, django_assert_num_queries
     # The hits' links come from Wagtail's site root paths, cached by the first page view.
     client.get(SEARCH, {"q": "心理"})
 
-    with django_assert_num_queries(3):
+    # The matches with their facets, the rarity of each word (one aggregate), the page.
+    with django_assert_num_queries(4):
         response = client.get(SEARCH, {"q": "心理"})
     assert len(response.context["hits"]) == 2
 
     for n in range(2, 14):
         make_course(track, title=f"心理健康常识 {n}")
     index()
-    with django_assert_num_queries(3):
+    # The matches with their facets, the rarity of each word (one aggregate), the page.
+    with django_assert_num_queries(4):
         response = client.get(SEARCH, {"q": "心理"})
     assert (response.context["results"].total, len(response.context["hits"])) == (14, 10)
 
     # No hits: the popular courses are suggested instead, in two more queries.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get(SEARCH, {"q": "天文望远镜"})
     assert response.context["suggestions"]
+
+
+def test_traditional_full_width_and_track_titles_find_courses(client, catalogue):
+    # 壓力 is 压力 in traditional characters; 压力调适 is in the tracks' titles only.
+    assert titles(client.get(SEARCH, {"q": "壓力"})) == titles(client.get(SEARCH, {"q": "压力"}))
+    found = client.get(SEARCH, {"q": "压力调适"})
+    assert titles(found) >= {"工作抗压训练：从紧张到从容", "睡眠与恢复"}
+    # The simplified text is marked for the traditional query.
+    assert "<em>压力</em>" in client.get(SEARCH, {"q": "壓力"}).content.decode()
+
+
+@pytest.mark.parametrize("query", ["！！", "？？", "😀", "……", "<>"])
+def test_punctuation_or_emoji_alone_asks_for_words_and_never_lists_the_catalogue(
+    client, catalogue, query
+):
+    response = client.get(SEARCH, {"q": query})
+    assert response.status_code == 200
+    assert response.context["results"].total == 0
+    page = response.content.decode()
+    assert "请输入要查找的内容" in page
+    # Tracks and popular courses to go on with, not an empty page.
+    assert response.context["nearest_tracks"] and response.context["suggestions"] is not None
+
+
+def test_a_title_with_a_dotted_capital_i_is_found_and_highlighted(client, home):
+    track = make_curriculum(home, track=Track.COMMUNICATION)
+    make_course(track, title="İstanbul 管理沟通")
+    index()
+    response = client.get(SEARCH, {"q": "管理"})
+    assert response.status_code == 200
+    [item] = response.context["hits"]
+    assert item["title_html"] == "İstanbul <em>管理</em>沟通"

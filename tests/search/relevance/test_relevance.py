@@ -1,0 +1,146 @@
+"""The judged query set (judgements.py) over the demo catalogue, on both backends:
+recall@10 and nDCG@10, averaged over the queries, against the aims of issue 11.
+
+The judgements were written by reading the courses, not from what the engines return; a
+query kind that falls short is listed in the failure message with its worst queries.
+"""
+
+import math
+import os
+from collections import defaultdict
+
+import pytest
+from django.db import transaction
+
+from courses.demo import seed_catalogue
+from courses.models import CoursePage
+from search.backends.base import SearchQuery
+from search.backends.database import DatabaseSearchBackend
+from search.backends.elasticsearch import ElasticsearchBackend
+from search.documents import build_documents
+
+from .judgements import JUDGEMENTS
+
+pytestmark = pytest.mark.django_db
+RECALL_AIM, NDCG_AIM = 0.95, 0.85
+K = 10
+
+
+def ndcg(ranked: list[str], relevant: dict[str, int], k: int = K) -> float:
+    gains = [relevant.get(slug, 0) for slug in ranked[:k]]
+    dcg = sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(gains))
+    ideal = sorted(relevant.values(), reverse=True)[:k]
+    best = sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
+    return dcg / best if best else 1.0
+
+
+def recall(ranked: list[str], relevant: dict[str, int], k: int = K) -> float:
+    wanted = {slug for slug, grade in relevant.items() if grade > 0}
+    # With more relevant courses than k, a full top k is perfect recall.
+    return len(wanted & set(ranked[:k])) / min(len(wanted), k) if wanted else 1.0
+
+
+def measure(backend) -> tuple[float, float, dict]:
+    slugs = dict(CoursePage.objects.values_list("pk", "slug"))
+    per_query = []
+    for judged in JUDGEMENTS:
+        results = backend.search(SearchQuery(text=judged["query"], page_size=K))
+        ranked = [slugs[hit.course_id] for hit in results.hits]
+        per_query.append(
+            (
+                judged["kind"],
+                judged["query"],
+                recall(ranked, judged["relevant"]),
+                ndcg(ranked, judged["relevant"]),
+            )
+        )
+    by_kind = defaultdict(list)
+    for kind, query, r, n in per_query:
+        by_kind[kind].append((query, r, n))
+    mean_recall = sum(r for _k, _q, r, _n in per_query) / len(per_query)
+    mean_ndcg = sum(n for _k, _q, _r, n in per_query) / len(per_query)
+    return mean_recall, mean_ndcg, by_kind
+
+
+def report(by_kind) -> str:
+    lines = []
+    for kind, rows in sorted(by_kind.items()):
+        worst = sorted(rows, key=lambda row: row[2])[:3]
+        lines.append(
+            f"{kind}: recall {sum(r for _q, r, _n in rows) / len(rows):.2f}, "
+            f"nDCG {sum(n for _q, _r, n in rows) / len(rows):.2f}; worst "
+            + ", ".join(f"{q} ({r:.2f}/{n:.2f})" for q, r, n in worst)
+        )
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="module")
+def catalogue(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            seed_catalogue()
+            yield build_documents()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def test_every_judged_course_exists(catalogue):
+    slugs = set(CoursePage.objects.values_list("slug", flat=True))
+    for judged in JUDGEMENTS:
+        assert set(judged["relevant"]) <= slugs, judged["query"]
+
+
+@pytest.fixture(scope="module")
+def database_metrics(catalogue):
+    backend = DatabaseSearchBackend({})
+    backend.rebuild(catalogue)
+    return measure(backend)
+
+
+@pytest.fixture(scope="module")
+def elasticsearch_metrics(catalogue, search_server):
+    backend = ElasticsearchBackend(
+        {
+            "URLS": [search_server.url],
+            "INDEX": f"relevance-{os.getpid()}",
+            "PLAIN_JSON": True,
+            "TIMEOUT": 15,
+        }
+    )
+    backend.rebuild(catalogue)
+    try:
+        return measure(backend)
+    finally:
+        for index in backend._current_indices():
+            backend.client.indices.delete(index=index)
+
+
+def summary(metrics) -> str:
+    mean_recall, mean_ndcg, by_kind = metrics
+    return f"recall@10 {mean_recall:.3f}, nDCG@10 {mean_ndcg:.3f}\n" + report(by_kind)
+
+
+# Floors: what the backends reach today (issue 11's notes), so a change that loses
+# relevance fails here. The aims below are not met yet.
+@pytest.mark.parametrize(
+    ("metrics", "floor"),
+    [("database_metrics", (0.92, 0.95)), ("elasticsearch_metrics", (0.89, 0.92))],
+)
+def test_relevance_does_not_fall_below_what_the_backends_reach(request, metrics, floor):
+    measured = request.getfixturevalue(metrics)
+    assert measured[0] >= floor[0] and measured[1] >= floor[1], summary(measured)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 11 aim not met: recall@10 0.92 (database) and 0.90 (Elasticsearch) "
+    "against 0.95; the misses are courses that treat a topic in other words (舆情 in a "
+    "course about filmed incidents) and, on Elasticsearch, one-character queries",
+)
+@pytest.mark.parametrize("metrics", ["database_metrics", "elasticsearch_metrics"])
+def test_both_backends_find_what_the_judges_expect(request, metrics):
+    measured = request.getfixturevalue(metrics)
+    assert measured[0] >= RECALL_AIM and measured[1] >= NDCG_AIM, summary(measured)

@@ -50,6 +50,7 @@ lint: install
 bench: install
 	$(BIN)/python bench/learning.py
 	$(BIN)/python bench/search.py
+	$(BIN)/python bench/relevance.py
 	$(BIN)/python bench/targeting.py
 	$(BIN)/python bench/analytics.py
 

@@ -46,6 +46,10 @@ def fold_char(ch: str) -> str:
     return folded.lower()
 
 
+def is_cjk(ch: str) -> bool:
+    return bool(_IS_CJK.match(ch))
+
+
 def fold_with_origins(text: str) -> tuple[str, list[int]]:
     """The folded text, and for each of its characters the index of the original one."""
     out: list[str] = []

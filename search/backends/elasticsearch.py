@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from elasticsearch import ApiError, Elasticsearch, TransportError, dsl, helpers
 
 from ..ranking import FIELD_WEIGHTS, Viewer, eligible, finish, profile_terms, score
-from ..text import highlight, plan
+from ..text import highlight, is_cjk, plan
 from . import fallback_backend
 from .base import FACETS, BaseSearchBackend, Hit, SearchQuery, SearchResults
 
@@ -58,6 +58,9 @@ class ElasticsearchBackend(BaseSearchBackend):
         # the analyzer then cuts the same bigrams the database backend matches.
         for name in FIELD_WEIGHTS:
             mapping.field(f"s_{name}", dsl.Text(**text))
+        # Every Chinese character of the course once: the cjk analyzer indexes bigrams, so a
+        # one-character query (压) is looked up here.
+        mapping.field("s_chars", "keyword")
         for name in (
             "track",
             "track_title",
@@ -90,9 +93,11 @@ class ElasticsearchBackend(BaseSearchBackend):
         from ..ranking import targets_viewer
         from .database import searchable
 
+        fields = searchable(doc)
         return {
             **doc,
-            **{f"s_{name}": value for name, value in searchable(doc).items()},
+            **{f"s_{name}": value for name, value in fields.items()},
+            "s_chars": sorted({ch for value in fields.values() for ch in value if is_cjk(ch)}),
             "targeted": targets_viewer(doc),
         }
 
@@ -180,7 +185,10 @@ class ElasticsearchBackend(BaseSearchBackend):
         fields = [f"s_{name}^{weight:g}" for name, weight in FIELD_WEIGHTS.items()]
 
         def has(term):
-            return dsl.Q("multi_match", query=term, fields=fields, operator="and")
+            found = dsl.Q("multi_match", query=term, fields=fields, operator="and")
+            if len(term) == 1 and is_cjk(term):
+                return found | dsl.Q("term", s_chars=term)
+            return found
 
         if wanted.long:
             search = search.query(

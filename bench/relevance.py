@@ -1,0 +1,58 @@
+"""Relevance bench: recall@10 and nDCG@10 of both search backends on the judged query set.
+
+    .venv/bin/python bench/relevance.py        (or `make bench`)
+
+The 75 queries of tests/search/relevance/judgements.py, graded by reading the demo
+catalogue, run against the demo catalogue alone (the 500-course catalogue of bench/search.py
+copies its courses, which would crowd the top ten with duplicates) on the database backend
+and on Elasticsearch (osmem on loopback, as in the tests), in a throwaway database.
+Prints the means and, per kind of query, the means and the worst queries. Aim (issue 11):
+recall@10 ≥ 0.95 and nDCG@10 ≥ 0.85 on both.
+"""
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from django.db import connection  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+from learning import create_database  # noqa: E402  (sets up Django)
+
+
+def main():
+    from osmem_server import OsmemServer
+
+    from courses.demo import seed_catalogue
+    from search.backends.database import DatabaseSearchBackend
+    from search.backends.elasticsearch import ElasticsearchBackend
+    from search.documents import build_documents
+    from tests.search.relevance.test_relevance import measure, report
+
+    setup_test_environment()
+    old_name, where = create_database()
+    server = None
+    try:
+        seed_catalogue()
+        documents = build_documents()
+        server = OsmemServer.start()
+        database = DatabaseSearchBackend({})
+        elasticsearch = ElasticsearchBackend(
+            {"URLS": [server.url], "INDEX": "bench-relevance", "PLAIN_JSON": True, "TIMEOUT": 15}
+        )
+        print(f"心育 relevance bench · {where} · {len(documents)} demo courses")
+        for name, backend in (("database", database), ("elasticsearch", elasticsearch)):
+            backend.rebuild(documents)
+            mean_recall, mean_ndcg, by_kind = measure(backend)
+            print(f"\n{name}: recall@10 {mean_recall:.3f}, nDCG@10 {mean_ndcg:.3f}")
+            print(report(by_kind))
+    finally:
+        if server is not None:
+            server.close()
+        connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -26,10 +26,6 @@ import opencc
 
 # The page and the API cut a query here (characters, after trimming); never refused.
 MAX_QUERY_LENGTH = 100
-# Queries of up to this many tokens need all of them; longer ones (a pasted sentence)
-# need this share, so the courses that share most of the text are found.
-ALL_TERMS_UP_TO = 4
-SHOULD_MATCH = 0.75
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN = re.compile(rf"[{_CJK}]+|[a-z0-9]+")
@@ -91,13 +87,6 @@ def tokens(text: str) -> list[str]:
 def segmented(text: str) -> str:
     """Text as space-separated tokens, for search engines that split on spaces."""
     return " ".join(tokens(text))
-
-
-def required_matches(terms: list[str]) -> int:
-    """How many of a query's tokens a course must contain."""
-    if len(terms) <= ALL_TERMS_UP_TO:
-        return len(terms)
-    return max(ALL_TERMS_UP_TO, ceil(SHOULD_MATCH * len(terms)))
 
 
 def highlight(text: str, terms: list[str]) -> str:

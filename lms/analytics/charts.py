@@ -142,40 +142,18 @@ def credits_against_targets(table, title: str):
     return figure
 
 
-def count_bars(table, measure: str, title: str):
+def bars(table, measure: str, title: str, *, colour: str, maximum=None, decimals=0):
+    """One horizontal bar per visible row with a value: counts, or averages (decimals)."""
     rows = [row for row in _visible(table) if row.values.get(measure) is not None]
-    labels = [row.label for row in rows]
-    return go.Figure(
-        data=[
-            go.Bar(
-                x=[row.values[measure] for row in rows],
-                y=labels,
-                orientation="h",
-                marker={"color": COLOURS[4]},
-                hovertemplate="%{y}: %{x}<extra></extra>",
-            )
-        ],
-        layout=_layout(
-            title,
-            height=max(220, 34 * len(rows) + 90),
-            yaxis={"automargin": True, "autorange": "reversed"},
-            xaxis={"rangemode": "tozero"},
-        ),
-    )
-
-
-def value_bars(table, measure: str, title: str, *, maximum=None):
-    rows = [row for row in _visible(table) if row.values.get(measure) is not None]
-    labels = [row.label for row in rows]
     xaxis = {"range": [0, maximum]} if maximum else {"rangemode": "tozero"}
     return go.Figure(
         data=[
             go.Bar(
                 x=[float(row.values[measure]) for row in rows],
-                y=labels,
+                y=[row.label for row in rows],
                 orientation="h",
-                marker={"color": COLOURS[3]},
-                hovertemplate="%{y}: %{x:.2f}<extra></extra>",
+                marker={"color": colour},
+                hovertemplate=f"%{{y}}: %{{x:.{decimals}f}}<extra></extra>",
             )
         ],
         layout=_layout(
@@ -230,13 +208,20 @@ def figures_for(dashboard) -> dict:
     if dashboard.credits is not None:
         figures["credits"] = credits_against_targets(dashboard.credits, dashboard.credits.title)
     for table in dashboard.overdue:
-        figures[table.key] = count_bars(table, "overdue", _("Overdue"))
+        figures[table.key] = bars(table, "overdue", _("Overdue"), colour=COLOURS[4])
     if dashboard.quizzes is not None:
         figures["quizzes"] = rate_bars(
             dashboard.quizzes, "quiz_passed", "quiz_takers", _("Pass rate")
         )
     if dashboard.ratings is not None:
-        figures["ratings"] = value_bars(dashboard.ratings, "average", _("Average stars"), maximum=5)
+        figures["ratings"] = bars(
+            dashboard.ratings,
+            "average",
+            _("Average stars"),
+            colour=COLOURS[3],
+            maximum=5,
+            decimals=2,
+        )
     for table in dashboard.assessments:
         figures[table.key] = grouped_rates(table, table.title)
     return figures

@@ -43,13 +43,6 @@ def age_band_of(age: int) -> str:
     return AGE_BANDS[-1][0]
 
 
-def rank_level_q(level: str, field_name: str = "rank__ordinal") -> Q:
-    for key, _label, low, high in RANK_LEVELS:
-        if key == level:
-            return Q(**{f"{field_name}__gte": low, f"{field_name}__lte": high})
-    return Q(pk__in=[])
-
-
 def rank_level_expression(field_name: str = "rank__ordinal"):
     """The rank level as a SQL expression (its index in RANK_LEVELS), for GROUP BY."""
     return Case(

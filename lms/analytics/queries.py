@@ -19,6 +19,7 @@ from courses.models import CoursePage, Instructor
 from lms.analytics import privacy
 from lms.analytics.dimensions import (
     AGE_BAND_LABELS,
+    FILTER_NAMES,
     RANK_LEVEL_LABELS,
     RANK_LEVELS,
     TRACKS,
@@ -102,16 +103,7 @@ def scope_q(scope: Scope) -> Q:
 
 # Which filters each summary knows.
 APPLIES = {
-    LearningFact: {
-        "year",
-        "track",
-        "course",
-        "department",
-        "rank_level",
-        "gender",
-        "post_category",
-        "campaign",
-    },
+    LearningFact: set(FILTER_NAMES),
     ActivityFact: {
         "year",
         "track",
@@ -256,10 +248,6 @@ class Table:
     note: str = ""
     rate: tuple | None = None  # (numerator, denominator, heading): a rate column
     percent: bool = False  # the values other than respondents are percentages
-
-    @property
-    def hidden_count(self) -> int:
-        return sum(row.hidden for row in self.rows)
 
     @property
     def empty(self) -> bool:

@@ -106,13 +106,13 @@ def _cell(prefix: str) -> dict:
 def insert_from(model, queryset, columns: list) -> int:
     """INSERT INTO model's table SELECT columns FROM (queryset): the grouped rows go
     straight from the records to the summary without passing through Python, so a
-    rebuild at a province's scale costs the GROUP BY, not 500,000 model instances."""
+    rebuild at a province's scale costs the GROUP BY, not 500,000 model instances. Table
+    and column names come from the model; values stay query parameters."""
     pairs = [column if isinstance(column, tuple) else (column, column) for column in columns]
     sql, params = queryset.query.sql_with_params()
     quote = connection.ops.quote_name
     target = ", ".join(quote(model._meta.get_field(name).column) for name, _source in pairs)
     source = ", ".join(quote(alias) for _name, alias in pairs)
-    # Table and column names come from the model, values stay parameters.
     table = quote(model._meta.db_table)
     statement = f"INSERT INTO {table} ({target}) SELECT {source} FROM ({sql}) AS grouped_rows"  # noqa: S608  # nosec B608
     with connection.cursor() as cursor:

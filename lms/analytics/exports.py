@@ -8,6 +8,7 @@ import io
 from decimal import Decimal
 
 from django.utils.formats import number_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
@@ -45,6 +46,33 @@ def grid(table, k: int, *, formatted: bool) -> list[dict]:
             cells = [_raw(value) for value in values]
         rows.append({"label": row.label, "hidden": row.hidden, "cells": cells})
     return rows
+
+
+def table_body(table, k: int):
+    """The <thead> and <tbody> of a table on the page, as safe HTML (escaped cells)."""
+    head = format_html(
+        "<thead><tr>{}</tr></thead>",
+        format_html_join("", '<th scope="col">{}</th>', ((h,) for h in header(table))),
+    )
+    rows = []
+    for row in grid(table, k, formatted=True):
+        if row["hidden"]:
+            cells = format_html(
+                '<td colspan="{}"><em>{}</em></td>', len(row["cells"]), row["cells"][0]
+            )
+            rows.append(
+                format_html(
+                    '<tr class="analytics__hidden"><th scope="row">{}</th>{}</tr>',
+                    row["label"],
+                    cells,
+                )
+            )
+        else:
+            cells = format_html_join("", "<td>{}</td>", ((cell,) for cell in row["cells"]))
+            rows.append(format_html('<tr><th scope="row">{}</th>{}</tr>', row["label"], cells))
+    return format_html(
+        "{}<tbody>{}</tbody>", head, format_html_join("", "{}", ((r,) for r in rows))
+    )
 
 
 def _format(value, is_percent: bool) -> str:

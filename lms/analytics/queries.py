@@ -15,7 +15,7 @@ from django.db.models import F, Q, Sum
 from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
-from courses.models import CoursePage, Instructor
+from courses.models import CoursePage, CurriculumPage, Instructor
 from lms.analytics import privacy
 from lms.analytics.dimensions import (
     AGE_BAND_LABELS,
@@ -208,16 +208,52 @@ def sensitive_course_ids() -> set[int]:
     )
 
 
-def threshold(scope: Scope, filters: Filters) -> int:
+def threshold(courses_in_view) -> int:
     """k for a learning view: the health threshold when any course in it addresses an
     SCL-90 factor."""
-    sensitive = sensitive_course_ids()
-    view = LearningFact.objects.filter(
-        scope_q(scope), filter_q(LearningFact, filters), fine=needs_cells(filters, "")
-    )
-    if sensitive and view.filter(course_id__in=sensitive).exists():
+    if set(courses_in_view) & sensitive_course_ids():
         return lms_settings.LMS_ANALYTICS_K_HEALTH
     return lms_settings.LMS_ANALYTICS_K
+
+
+# Every course-level measure, read in one GROUP BY course (with the neighbouring views):
+# the funnel, the track and course tables, quizzes and ratings are all cut from it.
+COURSE_MEASURES = (
+    "enrolled",
+    "started",
+    "completed",
+    "quiz_takers",
+    "quiz_passed",
+    "rated",
+    "rating_sum",
+)
+
+
+@dataclass
+class CourseRows:
+    rows: dict  # course id → {course id: vector of COURSE_MEASURES}
+    wider: dict  # course id → [the same under each neighbouring view]
+
+    def pick(self, start: int, stop: int, *, regroup=None):
+        """Measures [start:stop]; with `regroup` (course id → key), rows merged by key
+        (a track's courses stay separate parts, so people are still judged per course)."""
+        rows, wider = split(self.rows, self.wider, start, stop)
+        if regroup is None:
+            return rows, wider
+        merged: dict = {}
+        merged_wider: dict = {}
+        for course, parts in rows.items():
+            key = regroup.get(course, "")
+            merged.setdefault(key, {}).update(parts)
+            target = merged_wider.setdefault(key, [{} for _ in wider[course]])
+            for j, neighbour in enumerate(wider[course]):
+                target[j].update(neighbour)
+        return merged, merged_wider
+
+
+def course_rows(scope, filters) -> CourseRows:
+    rows, wider = grouped(LearningFact, scope, filters, "course", COURSE_MEASURES)
+    return CourseRows(rows, wider)
 
 
 # Tables --------------------------------------------------------------------------------------
@@ -401,6 +437,7 @@ class Labels:
     """Names for the keys a GROUP BY returns, loaded once per dashboard."""
 
     courses: dict
+    tracks: dict  # course id → track key
     departments: dict
     campaigns: dict
     post_categories: dict
@@ -425,8 +462,12 @@ def labels_for(scope: Scope) -> Labels:
     courses = CoursePage.objects.all()
     if scope.kind == "instructor":
         courses = courses.filter(pk__in=scope.course_ids)
+    courses = list(courses.values_list("pk", "title", "path"))
+    curricula = dict(CurriculumPage.objects.values_list("path", "track"))
+    step = CoursePage.steplen
     return Labels(
-        courses=dict(courses.values_list("pk", "title")),
+        courses={pk: title for pk, title, _path in courses},
+        tracks={pk: curricula.get(path[:-step], "") for pk, _title, path in courses},
         departments=dict(Department.objects.values_list("path", "name")),
         campaigns=dict(Campaign.objects.values_list("pk", "name")),
         post_categories=dict(PostCategory.objects.values_list("pk", "name")),
@@ -485,10 +526,10 @@ class Dashboard:
         return {table.key: table for table in found if table is not None}
 
 
-def funnel(scope, filters, k) -> tuple[Row | None, bool]:
+def funnel(scope, filters, k, courses: CourseRows) -> tuple[Row | None, bool]:
     """The view's enrolled → started → completed, or withheld (True) when the view, or its
     difference from a neighbouring view, describes fewer than k people."""
-    rows, wider = grouped(LearningFact, scope, filters, "year", FUNNEL)
+    rows, wider = courses.pick(0, 3)
     total = privacy.add(rows.values())
     if not total:
         return None, False
@@ -510,14 +551,18 @@ def funnel(scope, filters, k) -> tuple[Row | None, bool]:
     return Row("all", _("All enrolments"), values), False
 
 
-def completion_tables(scope, filters, k, labels: Labels) -> list[Table]:
+def completion_tables(scope, filters, k, labels: Labels, courses: CourseRows) -> list[Table]:
     tables = []
     root = department_root(scope, filters)
     columns = funnel_columns()
     for dimension, title in COMPLETION_DIMENSIONS:
         order = list(range(len(RANK_LEVELS))) if dimension == "rank_level" else None
         hidden = None
-        if people_mode(scope, filters, dimension):
+        if dimension == "course":
+            rows, wider = courses.pick(0, 3)
+        elif dimension == "track":
+            rows, wider = courses.pick(0, 3, regroup=labels.tracks)
+        elif people_mode(scope, filters, dimension):
             rows, wider, hidden = people_table(
                 scope, filters, dimension, PEOPLE_DISPLAY, PEOPLE_FUNNEL, k, root=root
             )
@@ -672,8 +717,8 @@ def overdue_tables(scope, filters, k, labels) -> list[Table]:
     return tables
 
 
-def quiz_table(scope, filters, k, labels) -> Table:
-    rows, wider = grouped(LearningFact, scope, filters, "course", ("quiz_takers", "quiz_passed"))
+def quiz_table(k, labels, courses: CourseRows) -> Table:
+    rows, wider = courses.pick(3, 5)
     rows = {key: parts for key, parts in rows.items() if privacy.collapse(parts)[0]}
     check = privacy.Check((privacy.measure(0), privacy.measure(1), privacy.difference(0, 1)))
     return protected_table(
@@ -689,8 +734,8 @@ def quiz_table(scope, filters, k, labels) -> Table:
     )
 
 
-def rating_table(scope, filters, k, labels) -> Table:
-    rows, wider = grouped(LearningFact, scope, filters, "course", ("rated", "rating_sum"))
+def rating_table(k, labels, courses: CourseRows) -> Table:
+    rows, wider = courses.pick(5, 7)
     rows = {key: parts for key, parts in rows.items() if privacy.collapse(parts)[0]}
     check = privacy.Check((privacy.measure(0),))
     table = protected_table(
@@ -796,17 +841,18 @@ def _measure_order(measure: str) -> tuple:
 def build_dashboard(scope: Scope, filters: Filters, labels: Labels) -> Dashboard:
     from django.utils import timezone
 
-    k = threshold(scope, filters)
+    courses = course_rows(scope, filters)
+    k = threshold(courses.rows)
     dashboard = Dashboard(k=k)
-    dashboard.funnel, dashboard.withheld = funnel(scope, filters, k)
-    dashboard.completion = completion_tables(scope, filters, k, labels)
+    dashboard.funnel, dashboard.withheld = funnel(scope, filters, k, courses)
+    dashboard.completion = completion_tables(scope, filters, k, labels, courses)
     dashboard.trends = trend_table(scope, filters, k, labels)
     if scope.sees_people_data:
         year = filters.year or timezone.localdate().year
         dashboard.credits = credit_table(scope, filters, k, year)
     dashboard.overdue = overdue_tables(scope, filters, k, labels)
-    dashboard.quizzes = quiz_table(scope, filters, k, labels)
-    dashboard.ratings = rating_table(scope, filters, k, labels)
+    dashboard.quizzes = quiz_table(k, labels, courses)
+    dashboard.ratings = rating_table(k, labels, courses)
     if dashboard.withheld:
         # Shown as a notice; exported with every row hidden.
         for table in dashboard.tables().values():

@@ -113,8 +113,7 @@ def presented(scope, filters, build):
                 "figure": charts.payload(figure) if figure is not None else None,
                 "figure_id": f"chart-{name}",
                 "data_id": f"chart-{name}-data",
-                "header": exports.header(table),
-                "rows": exports.grid(table, data.k, formatted=True),
+                "body": exports.table_body(table, data.k),
             }
         )
     order = _section_order(data)

@@ -2,10 +2,12 @@
 
 import itertools
 import re
+from contextlib import contextmanager
 from decimal import Decimal
 from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 
 from courses.models import CoursePage, CurriculumPage, LessonPage, Track
 from lms.assessments import records as assessments
@@ -155,3 +157,14 @@ def make_assessed(share: bool, answers: dict, name: str) -> SimpleNamespace:
     done = assessments.submit(cadre, "scl90", answers)
     follow_up = FollowUp.objects.get(cadre=cadre)  # a high result opens one
     return SimpleNamespace(cadre=cadre, assessment=done, follow_up=follow_up)
+
+
+@contextmanager
+def rolled_back(django_db_blocker):
+    """For module-scoped fixtures: data built once inside a transaction that is rolled
+    back at the end; each test's own writes are rolled back by its own savepoint."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)

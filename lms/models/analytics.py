@@ -218,16 +218,3 @@ class AnalyticsExport(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.table}.{self.format}"
-
-
-__all__ = [
-    "ActivityFact",
-    "AnalyticsBuild",
-    "AnalyticsExport",
-    "AssessmentAggregate",
-    "BuildStatus",
-    "CourseActivityFact",
-    "CreditFact",
-    "LearnerFact",
-    "LearningFact",
-]

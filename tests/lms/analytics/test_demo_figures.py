@@ -6,11 +6,11 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import transaction
 from django.urls import reverse
 
 from lms.analytics import queries, summaries
 from lms.analytics.dimensions import Filters
+from tests.factories import rolled_back
 
 pytestmark = pytest.mark.django_db
 POPULATION = 600
@@ -27,16 +27,10 @@ WOMEN_WITH_PROBLEMS = 32.3  # §3.2
 
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            call_command("seed_demo", cadres=POPULATION, password="pw-demo-1", stdout=io.StringIO())
-            summaries.rebuild()
-            yield
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    with rolled_back(django_db_blocker):
+        call_command("seed_demo", cadres=POPULATION, password="pw-demo-1", stdout=io.StringIO())
+        summaries.rebuild()
+        yield
 
 
 def assessment_tables():

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from lms.assessments import records as assessments
@@ -26,6 +26,7 @@ from lms.models import (
     PsychProfile,
 )
 from lms.people.roles import DEPARTMENT_ADMINS, is_counsellor
+from tests.factories import rolled_back
 
 pytestmark = pytest.mark.django_db
 POPULATION = 500
@@ -44,15 +45,9 @@ WOMEN_WITH_PROBLEMS = 32.3
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
     """Seed once for the module inside a transaction rolled back at the end."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            call_command("seed_demo", cadres=POPULATION, password="pw-demo-1", stdout=io.StringIO())
-            yield timezone.now()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    with rolled_back(django_db_blocker):
+        call_command("seed_demo", cadres=POPULATION, password="pw-demo-1", stdout=io.StringIO())
+        yield timezone.now()
 
 
 def results(key):

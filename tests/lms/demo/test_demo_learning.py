@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.utils import timezone
 
 from courses.models import CurriculumPage, LessonPage, Track
@@ -23,6 +22,7 @@ from lms.models import (
     LessonProgress,
     QuizAttempt,
 )
+from tests.factories import rolled_back
 
 pytestmark = pytest.mark.django_db
 
@@ -31,15 +31,9 @@ pytestmark = pytest.mark.django_db
 def seeded(django_db_setup, django_db_blocker):
     """Seed once for the module inside a transaction rolled back at the end: seeding is the
     slow part, and each test's own changes are rolled back by its own savepoint."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            call_command("seed_demo", cadres=300, password="pw-demo-1", stdout=io.StringIO())
-            yield timezone.now()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    with rolled_back(django_db_blocker):
+        call_command("seed_demo", cadres=300, password="pw-demo-1", stdout=io.StringIO())
+        yield timezone.now()
 
 
 def history_counts():

@@ -28,7 +28,6 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.test import Client
 from django.urls import get_resolver, reverse
 from django.utils import timezone
@@ -52,6 +51,7 @@ from tests.factories import (
     make_course,
     make_curriculum,
     make_department,
+    rolled_back,
     shows_canary,
 )
 
@@ -343,14 +343,8 @@ def assessment_words(cadre) -> list[str]:
 def world(django_db_setup, django_db_blocker):
     """Built once inside a transaction rolled back at the end; each test's own writes are
     rolled back by its own savepoint."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            yield build_world()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    with rolled_back(django_db_blocker):
+        yield build_world()
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import os
 from collections import defaultdict
 
 import pytest
-from django.db import transaction
 
 from courses.demo import seed_catalogue
 from courses.models import CoursePage
@@ -18,6 +17,7 @@ from search.backends.base import SearchQuery
 from search.backends.database import DatabaseSearchBackend
 from search.backends.elasticsearch import ElasticsearchBackend
 from search.documents import build_documents
+from tests.factories import rolled_back
 
 from .judgements import JUDGEMENTS
 
@@ -76,15 +76,9 @@ def report(by_kind) -> str:
 
 @pytest.fixture(scope="module")
 def catalogue(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            seed_catalogue()
-            yield build_documents()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    with rolled_back(django_db_blocker):
+        seed_catalogue()
+        yield build_documents()
 
 
 def test_every_judged_course_exists(catalogue):

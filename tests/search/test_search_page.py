@@ -256,7 +256,7 @@ def test_punctuation_or_emoji_alone_asks_for_words_and_never_lists_the_catalogue
     page = response.content.decode()
     assert "请输入要查找的内容" in page
     # Tracks and popular courses to go on with, not an empty page.
-    assert response.context["nearest_tracks"] and response.context["suggestions"] is not None
+    assert response.context["nearest_tracks"] and response.context["suggestions"]
 
 
 def test_a_title_with_a_dotted_capital_i_is_found_and_highlighted(client, home):

@@ -10,8 +10,13 @@ class LmsConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import post_delete, post_save
 
         from lms.assessments.records import install_shipped_defaults
+        from lms.learning.recommendations import forget_on_change
+        from lms.models.assessment import AssessmentConsent, PsychProfile
+        from lms.models.learning import Enrollment
+        from lms.people.models import CadreProfile
         from lms.people.passwords import note_required_change
         from lms.people.separation import install_role_permissions
         from lms.people.sessions import note_renewal
@@ -27,3 +32,9 @@ class LmsConfig(AppConfig):
         user_logged_in.connect(note_required_change, dispatch_uid="lms.password_change")
         # Signing in counts as a session renewal (lms.people.sessions).
         user_logged_in.connect(note_renewal, dispatch_uid="lms.session_renewal")
+        # A cadre's cached recommendation panel is dropped when what it rests on changes.
+        for model in (CadreProfile, Enrollment, AssessmentConsent, PsychProfile):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    forget_on_change, sender=model, dispatch_uid=f"lms.forget.{model.__name__}"
+                )

@@ -33,6 +33,9 @@ DEFAULTS = {
     # With no summaries yet, a site with at most this many enrolments builds them while the
     # dashboard waits; a larger one shows a notice and builds them in the background.
     "LMS_ANALYTICS_COLD_BUILD_MAX": 20_000,
+    # A cadre's recommendation panel is cached this long (seconds) at most; any change to
+    # their enrolments, consent, profile or to the catalogue drops it sooner.
+    "LMS_RECOMMENDATION_CACHE_SECONDS": 5 * 60,
     # "production" turns on the checks for committed keys and missing hosts.
     "DEPLOYMENT_ENVIRONMENT": "development",
 }

@@ -14,7 +14,7 @@ from lms.assessments import records
 from lms.assessments import views as assessment_views
 from lms.assessments.role_audit import record_counsellor_role_change
 from lms.learning import enrollment, pages
-from lms.learning.recommendations import VIEWER_PROFILE_HOOK
+from lms.learning.recommendations import VIEWER_PROFILE_HOOK, forget_recommendations
 from lms.learning.views import MY_LEARNING_CARE_HOOK, MY_LEARNING_NOTICES_HOOK
 from lms.people.forms import DepartmentForm
 from lms.people.roles import is_counsellor
@@ -205,6 +205,12 @@ def register_learning_records():
 def assign_joiners_to_running_campaigns(cadre_ids):
     """Cadres added or changed by an import are checked against running campaigns."""
     targeting_tasks.assign_joiners.delay(list(cadre_ids))
+
+
+@hooks.register(ROSTER_CHANGED_HOOK)
+def forget_changed_cadres_recommendations(cadre_ids):
+    """A new rank, post or age changes what a cadre is recommended."""
+    forget_recommendations(cadre_ids)
 
 
 # Granting or revoking the counsellor role is audited (lms.people.separation).

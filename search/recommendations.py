@@ -9,11 +9,14 @@ characteristics (PIPL Art. 24). Each list costs a fixed number of queries, whate
 
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language
 from wagtail.models import Site
 
 from .backends import get_search_backend
 from .forms import track_label
+from .generation import catalogue_generation
 from .ranking import Recommendation, Viewer
 from .viewers import anonymous_viewer
 
@@ -86,11 +89,26 @@ def recommendations_for(viewer: Viewer | None, *, top: int = TOP) -> list[Recomm
     return _shown(get_search_backend().recommend(viewer or anonymous_viewer(), top))
 
 
+# The popular list is the same for everyone: computed once per catalogue generation and
+# language (its reasons are translated), at this length, and cut per caller.
+POPULAR_POOL = TOP + POPULAR
+POPULAR_SECONDS = 10 * 60
+
+
+def _popular_pool(length: int) -> list[RecommendedCourse]:
+    key = f"search:popular:{catalogue_generation()}:{get_language()}:{length}"
+    pool = cache.get(key)
+    if pool is None:
+        pool = _shown(get_search_backend().recommend(anonymous_viewer(), length))
+        cache.set(key, pool, POPULAR_SECONDS)
+    return pool
+
+
 def popular_courses(*, top: int = POPULAR, exclude=()) -> list[RecommendedCourse]:
     """Not personalised: courses open to every cadre, most popular first."""
     exclude = set(exclude)
-    found = get_search_backend().recommend(anonymous_viewer(), top + len(exclude))
-    return _shown([item for item in found if item.course_id not in exclude][:top])
+    pool = _popular_pool(max(POPULAR_POOL, top + len(exclude)))
+    return [item for item in pool if item.course_id not in exclude][:top]
 
 
 def recommendation_panel(viewer: Viewer) -> RecommendationPanel:

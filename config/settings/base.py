@@ -204,6 +204,18 @@ WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 
+# The cache: per process by default; production sets CACHE_URL (Redis) so that every
+# worker process sees the same entries, and a change one process makes (a cadre's
+# enrolment dropping their cached recommendations) is seen by all.
+CACHE_URL = env_str("CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 # Celery: the embedded default runs tasks eagerly in-process; production sets
 # CELERY_BROKER_URL (Redis) and runs real workers.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "memory://localhost/")

@@ -15,6 +15,7 @@ from lms.assessments.instruments import plain_factor_names, shipped_definition, 
 from lms.assessments.scoring import CRISIS, HIGH, AnswerError, ladder_rung, score
 from lms.conf import lms_settings
 from lms.errors import ConsentRequired, IncompleteAssessment, InstrumentNotFound
+from lms.learning.recommendations import forget_recommendations
 from lms.models.assessment import (
     Assessment,
     AssessmentConsent,
@@ -66,6 +67,7 @@ def withdraw_consent(cadre: CadreProfile) -> None:
     """Stops all profile use at once: the derived profile is deleted immediately."""
     AssessmentConsent.objects.active().filter(cadre=cadre).update(withdrawn_at=timezone.now())
     PsychProfile.objects.filter(cadre=cadre).delete()
+    forget_recommendations([cadre.pk])  # the cached panel's reasons came from the profile
     audit(cadre.user, cadre, AuditAction.WITHDRAW, f"cadre:{cadre.pk}")
 
 
@@ -273,6 +275,7 @@ def delete_assessment_data(cadre: CadreProfile, actor) -> int:
     """Delete the cadre's assessments and profile. Running it again changes nothing."""
     deleted, _ = Assessment.objects.filter(cadre=cadre).delete()
     PsychProfile.objects.filter(cadre=cadre).delete()
+    forget_recommendations([cadre.pk])
     if deleted:
         audit(actor, cadre, AuditAction.DELETE, f"assessments:{deleted}")
     return deleted

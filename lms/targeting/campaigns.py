@@ -16,6 +16,7 @@ from django.utils import timezone
 from courses.models import CoursePage
 from lms.conf import lms_settings
 from lms.errors import CampaignStateError, DueDateInPast, EmptyAudience, NoLiveCourse
+from lms.learning.recommendations import forget_recommendations
 from lms.models.learning import Enrollment, EnrollmentOrigin, EnrollmentStatus
 from lms.models.targeting import AssignmentOutcome, Campaign, CampaignAssignment, CampaignStatus
 from lms.people.models import CadreProfile
@@ -184,6 +185,8 @@ def assign(campaign: Campaign, cadre_ids: list[int]) -> int:
             batch_size=BATCH,
         )
         Enrollment.objects.bulk_update(upgraded, ["required", "origin", "due_date"])
+        # Bulk writes send no signals: the cadres' panels now show the assignment.
+        forget_recommendations(todo)
         enrollment_ids = dict(
             Enrollment.objects.filter(course=course, cadre_id__in=todo).values_list(
                 "cadre_id", "pk"

@@ -5,6 +5,7 @@ import math
 from django.db import transaction
 from django.db.models import Case, Count, Max, Q, Value, When
 
+from ..generation import catalogue_changed
 from ..models import IndexedCourse
 from ..ranking import FIELD_WEIGHTS, Viewer, eligible, finish, score
 from ..text import Plan, fold, highlight, plan
@@ -104,9 +105,11 @@ class DatabaseSearchBackend(BaseSearchBackend):
                         "tag_slugs": "".join(f"|{slug}|" for slug in doc["tag_slugs"]),
                     },
                 )
+        catalogue_changed()
 
     def remove(self, course_ids):
         IndexedCourse.objects.filter(course_id__in=list(course_ids)).delete()
+        catalogue_changed()
 
     @transaction.atomic
     def rebuild(self, documents):

@@ -146,3 +146,100 @@ def test_query_count_does_not_grow_with_the_catalogue(cadre_client, home):
 
     assert (shown_few, shown_many) == (1, 6)
     assert many == few
+
+
+# --- the panel is computed once, then cached until what it rests on changes ------------------
+
+
+@pytest.fixture
+def recommend_calls(monkeypatch):
+    """The viewers the search backend was asked to rank for, in order."""
+    calls = []
+    backend_class = type(get_search_backend())
+    original = backend_class.recommend
+
+    def counted(self, viewer, top=10):
+        calls.append(viewer)
+        return original(self, viewer, top)
+
+    monkeypatch.setattr(backend_class, "recommend", counted)
+    return calls
+
+
+def test_the_panel_is_ranked_once_then_served_from_the_cache(
+    cadre_client, catalogue, recommend_calls
+):
+    client = cadre_client(make_cadre())
+
+    first = client.get(MY).context["recommendations"]
+    # The cadre's list and the popular list: one ranking each.
+    assert len(recommend_calls) == 2
+    client.get("/")  # the catalogue shows the same panel
+    again = client.get(MY).context["recommendations"]
+    assert len(recommend_calls) == 2
+    assert again == first
+
+    # Another cadre gets their own list; the popular one is shared.
+    cadre_client(make_cadre(gender="male")).get(MY)
+    assert len(recommend_calls) == 3
+
+
+def test_withdrawing_consent_drops_the_cached_reasons_at_once(cadre_client, catalogue):
+    cadre = with_profile(make_cadre())
+    client = cadre_client(cadre)
+    assert FACTOR in client.get(MY).context["recommendations"].personal[0].reason
+
+    assessments.withdraw_consent(cadre)
+
+    panel = client.get(MY).context["recommendations"]
+    assert all(FACTOR not in reason for item in panel.personal for reason in item.reasons)
+
+
+def test_a_campaign_assignment_shows_in_the_cached_panel(cadre_client, catalogue):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from lms.models import Audience, Campaign
+    from lms.targeting import campaigns
+    from tests.factories import make_department
+
+    unit = make_department(code="unit", name="市检察院")
+    cadre = make_cadre(department=unit)
+    client = cadre_client(cadre)
+    before = client.get(MY).context["recommendations"]
+    assert "required" not in " ".join(r for item in before.personal for r in item.reasons)
+
+    campaign = Campaign.objects.create(
+        name="必修",
+        audience=Audience.objects.create(name="全体", owner_department=unit),
+        owner_department=unit,
+        due_date=timezone.localdate() + timedelta(days=30),
+    )
+    campaign.courses.set([catalogue["sleep"]])
+    campaigns.assign(campaign, [cadre.pk])  # bulk writes: no model signals
+
+    panel = client.get(MY).context["recommendations"]
+    assert panel.personal[0].course_id == catalogue["sleep"].pk
+    assert "必修" in panel.personal[0].reason
+
+
+def test_a_newly_published_course_reaches_a_cached_panel(cadre_client, catalogue, home):
+    client = cadre_client(make_cadre())
+    client.get(MY)
+    track = make_curriculum(home, track=Track.COMMUNICATION, slug="new-track")
+    course = make_course(track, title="新开课程")
+    index()
+
+    panel = client.get(MY).context["recommendations"]
+    shown = {item.course_id for item in [*panel.personal, *panel.popular]}
+    assert course.pk in shown
+
+
+def test_the_cached_panel_follows_the_language(cadre_client, catalogue):
+    client = cadre_client(make_cadre())
+    chinese = client.get(MY).context["recommendations"]
+    client.cookies["django_language"] = "en"
+    english = client.get(MY).context["recommendations"]
+    assert chinese.personal[0].reason != english.personal[0].reason
+    assert english.personal[0].reason.isascii()

@@ -84,6 +84,13 @@ def tokens(text: str) -> list[str]:
     return [t for t in result if not (t in seen or seen.add(t))]
 
 
+def index_tokens(text: str) -> list[str]:
+    """What an inverted index holds for a text: its tokens, and every CJK character on its
+    own (a one-character query, 压, finds 抗压 and 压力)."""
+    found = tokens(text)
+    return list(dict.fromkeys([*found, *(ch for ch in fold(text) if _IS_CJK.match(ch))]))
+
+
 def segmented(text: str) -> str:
     """Text as space-separated tokens, for search engines that split on spaces."""
     return " ".join(tokens(text))
@@ -136,6 +143,7 @@ SYNONYMS = {
     "心理筛查": ["心理自评", "量表"],
     "自我关爱": ["自我关怀", "关爱自己"],
     "焦虑": ["紧张", "担心"],
+    "情绪管理": ["情绪调节", "情绪调适"],
     "沟通": ["谈心谈话", "倾听", "交流"],
 }
 LONG_QUERY = 12  # tokens: beyond this a query is a pasted text, not words

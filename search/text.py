@@ -146,6 +146,7 @@ SYNONYMS = {
     "情绪管理": ["情绪调节", "情绪调适"],
     "沟通": ["谈心谈话", "倾听", "交流"],
 }
+SYNONYM_WEIGHT = 0.5
 LONG_QUERY = 12  # tokens: beyond this a query is a pasted text, not words
 LONG_SHOULD_MATCH = 0.1
 
@@ -178,6 +179,9 @@ class Plan:
     terms: tuple[str, ...] = ()  # for ranking and highlighting
     long: bool = False
     need: int = 0  # long queries: how many of the terms
+    # Terms only a synonym brought: they count at SYNONYM_WEIGHT in ranking, so a course
+    # with the cadre's own word ranks above one that only says it another way.
+    synonyms: frozenset[str] = frozenset()
 
     @property
     def empty(self) -> bool:
@@ -200,7 +204,12 @@ def plan(text: str) -> Plan:
             for other in others
             for token in tokens(other)
         ]
-        return Plan(terms=tuple(dict.fromkeys([*terms, *extra])), long=True, need=need)
+        return Plan(
+            terms=tuple(dict.fromkeys([*terms, *extra])),
+            long=True,
+            need=need,
+            synonyms=frozenset(extra) - set(terms),
+        )
     words = []
     ranked = list(terms)
     for word in fold(text).split():
@@ -211,4 +220,8 @@ def plan(text: str) -> Plan:
         words.append(options)
         for alternative in alternatives[1:]:
             ranked.extend(tokens(alternative))
-    return Plan(words=tuple(words), terms=tuple(dict.fromkeys(ranked)))
+    return Plan(
+        words=tuple(words),
+        terms=tuple(dict.fromkeys(ranked)),
+        synonyms=frozenset(ranked) - set(terms),
+    )

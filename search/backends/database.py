@@ -25,7 +25,7 @@ from django.db.models import Count, Max, Q
 from ..generation import catalogue_changed
 from ..models import IndexedCourse
 from ..ranking import FIELD_WEIGHTS, Viewer, eligible, finish, score
-from ..text import Plan, fold, highlight, index_tokens, plan
+from ..text import SYNONYM_WEIGHT, Plan, fold, highlight, index_tokens, plan
 from .base import FACETS, BaseSearchBackend, Hit, SearchQuery, SearchResults
 
 FIELDS = tuple(FIELD_WEIGHTS)  # title, keywords, summary, body
@@ -188,9 +188,12 @@ def words_matched(held: set[str], query: Plan) -> int:
     return sum(any(all(t in held for t in option) for option in options) for options in query.words)
 
 
-def relevance(head: tuple[str, ...], held: set[str], idf: dict[str, float]) -> float:
+def relevance(
+    head: tuple[str, ...], held: set[str], idf: dict[str, float], synonyms=frozenset()
+) -> float:
     """BM25-like: per term, its rarity times the best-weighted field it occurs in, with a
-    saturating bonus for repeats in the head fields; the body counts a term once."""
+    saturating bonus for repeats in the head fields; the body counts a term once. Terms
+    only a synonym brought count at SYNONYM_WEIGHT."""
     total = 0.0
     for term in held:
         best = 0.0
@@ -200,7 +203,7 @@ def relevance(head: tuple[str, ...], held: set[str], idf: dict[str, float]) -> f
                 best = max(best, FIELD_WEIGHTS[name] * (count / (count + 1.2)) * 2.2)
         if not best:
             best = FIELD_WEIGHTS["body"]
-        total += idf.get(term, 0.0) * best
+        total += idf.get(term, 0.0) * best * (SYNONYM_WEIGHT if term in synonyms else 1.0)
     return total
 
 
@@ -292,7 +295,7 @@ class DatabaseSearchBackend(BaseSearchBackend):
             # popularity only breaks near-ties).
             entry, found = entries[course_id], matches[course_id]
             words = words_matched(found, wanted) if wanted.words else 0
-            value = round(relevance(entry.head, found, idf), 1) if terms else 0.0
+            value = round(relevance(entry.head, found, idf, wanted.synonyms), 1) if terms else 0.0
             return (-words, -value, -entry.document["prior"], course_id)
 
         ranked = sorted(matches, key=order)

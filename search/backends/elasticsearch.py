@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from elasticsearch import ApiError, Elasticsearch, TransportError, dsl, helpers
 
 from ..ranking import FIELD_WEIGHTS, Viewer, eligible, finish, profile_terms, score
-from ..text import highlight, is_cjk, plan
+from ..text import SYNONYM_WEIGHT, highlight, is_cjk, plan
 from . import fallback_backend
 from .base import FACETS, BaseSearchBackend, Hit, SearchQuery, SearchResults
 
@@ -58,9 +58,10 @@ class ElasticsearchBackend(BaseSearchBackend):
         # the analyzer then cuts the same bigrams the database backend matches.
         for name in FIELD_WEIGHTS:
             mapping.field(f"s_{name}", dsl.Text(**text))
-        # Every Chinese character of the course once: the cjk analyzer indexes bigrams, so a
-        # one-character query (压) is looked up here.
-        mapping.field("s_chars", "keyword")
+        # Every Chinese character of each field once: the cjk analyzer indexes bigrams, so
+        # a one-character query (压) is looked up here, weighted by field as words are.
+        for name in FIELD_WEIGHTS:
+            mapping.field(f"c_{name}", "keyword")
         for name in (
             "track",
             "track_title",
@@ -97,7 +98,10 @@ class ElasticsearchBackend(BaseSearchBackend):
         return {
             **doc,
             **{f"s_{name}": value for name, value in fields.items()},
-            "s_chars": sorted({ch for value in fields.values() for ch in value if is_cjk(ch)}),
+            **{
+                f"c_{name}": sorted({ch for ch in value if is_cjk(ch)})
+                for name, value in fields.items()
+            },
             "targeted": targets_viewer(doc),
         }
 
@@ -177,7 +181,9 @@ class ElasticsearchBackend(BaseSearchBackend):
             return self.fallback.search(query)
 
     def _search(self, query: SearchQuery) -> SearchResults:
-        search = dsl.Search(using=self.client, index=self.alias).source(excludes=["text", "s_*"])
+        search = dsl.Search(using=self.client, index=self.alias).source(
+            excludes=["text", "s_*", "c_*"]
+        )
         wanted = plan(query.text)
         terms = list(wanted.terms)
         if query.text and wanted.empty:
@@ -187,12 +193,26 @@ class ElasticsearchBackend(BaseSearchBackend):
         def has(term):
             found = dsl.Q("multi_match", query=term, fields=fields, operator="and")
             if len(term) == 1 and is_cjk(term):
-                return found | dsl.Q("term", s_chars=term)
+                # The best field holding the character, as the database backend ranks it.
+                return found | dsl.Q(
+                    "dis_max",
+                    queries=[
+                        dsl.Q("term", **{f"c_{name}": {"value": term, "boost": weight}})
+                        for name, weight in FIELD_WEIGHTS.items()
+                    ],
+                )
             return found
 
         if wanted.long:
             search = search.query(
-                "bool", should=[has(t) for t in terms], minimum_should_match=wanted.need
+                "bool",
+                should=[
+                    dsl.Q("bool", must=[has(t)], boost=SYNONYM_WEIGHT)
+                    if t in wanted.synonyms
+                    else has(t)
+                    for t in terms
+                ],
+                minimum_should_match=wanted.need,
             )
         elif wanted.words:
             # Any word, through any of its alternatives (all of that alternative's tokens);
@@ -200,7 +220,15 @@ class ElasticsearchBackend(BaseSearchBackend):
             words = [
                 dsl.Q(
                     "bool",
-                    should=[dsl.Q("bool", must=[has(t) for t in option]) for option in options],
+                    should=[
+                        # The word itself, then its synonyms at a lower weight.
+                        dsl.Q(
+                            "bool",
+                            must=[has(t) for t in option],
+                            boost=1.0 if index == 0 else SYNONYM_WEIGHT,
+                        )
+                        for index, option in enumerate(options)
+                    ],
                     minimum_should_match=1,
                 )
                 for options in wanted.words
@@ -331,7 +359,7 @@ class ElasticsearchBackend(BaseSearchBackend):
             "top_hits",
             size=CANDIDATES,
             sort=[{"_score": "desc"}, {"id": "asc"}],
-            _source={"excludes": ["text", "s_*"]},
+            _source={"excludes": ["text", "s_*", "c_*"]},
         )
         buckets = search.execute().to_dict()["aggregations"]["tracks"]["buckets"]
         docs = [hit["_source"] for bucket in buckets for hit in bucket["best"]["hits"]["hits"]]

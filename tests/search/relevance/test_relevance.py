@@ -150,7 +150,7 @@ def summary(metrics) -> str:
 # relevance fails here. The aims below are not met yet.
 @pytest.mark.parametrize(
     ("metrics", "floor"),
-    [("database_metrics", (0.91, 0.94)), ("elasticsearch_metrics", (0.91, 0.93))],
+    [("database_metrics", (0.91, 0.945)), ("elasticsearch_metrics", (0.92, 0.95))],
 )
 def test_relevance_does_not_fall_below_what_the_backends_reach(request, metrics, floor):
     measured = request.getfixturevalue(metrics)
@@ -159,9 +159,9 @@ def test_relevance_does_not_fall_below_what_the_backends_reach(request, metrics,
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue 11 aim not met: recall@10 0.92 (database) and 0.92 (Elasticsearch) "
+    reason="issue 11 aim not met: recall@10 0.92 (database) and 0.93 (Elasticsearch) "
     "against 0.95; the misses are courses that treat a topic in other words (舆情 in a "
-    "course about filmed incidents) and, on Elasticsearch, the order of one-character queries",
+    "course about filmed incidents, 倦怠 through a disengaged subordinate)",
 )
 @pytest.mark.parametrize("metrics", ["database_metrics", "elasticsearch_metrics"])
 def test_both_backends_find_what_the_judges_expect(request, metrics):

@@ -6,7 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from lms.api import api
-from lms.people.views import PasswordChangeView
+from lms.people.views import LoginView, PasswordChangeView
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -17,9 +17,7 @@ urlpatterns = [
     path("search/", include("search.urls")),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(
-            template_name="theme/login.html", redirect_authenticated_user=True
-        ),
+        LoginView.as_view(),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

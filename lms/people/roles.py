@@ -50,3 +50,15 @@ def cadre_of(user) -> CadreProfile | None:
         return user.cadre_profile
     except CadreProfile.DoesNotExist:
         return None
+
+
+def landing_url(user) -> str:
+    """Where a user's work starts, after signing in: counsellors at their worklist,
+    instructors and administrators in the Wagtail admin, cadres at 我的学习."""
+    if is_counsellor(user):
+        return "/counsellor/"
+    if user.has_perm("wagtailadmin.access_admin"):
+        return "/admin/"
+    if cadre_of(user) is not None:
+        return "/my/"
+    return "/"

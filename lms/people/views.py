@@ -1,12 +1,22 @@
-"""Account pages on the site: changing one's own password."""
+"""Account pages on the site: signing in, changing one's own password."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from lms.people.passwords import SESSION_FLAG, password_changed_by_owner
+from lms.people.roles import landing_url
+
+
+class LoginView(auth_views.LoginView):
+    """The site's sign-in; without a `next`, each role lands where its work is."""
+
+    template_name = "theme/login.html"
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        return landing_url(self.request.user)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -35,4 +45,4 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             target, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
         ):
             return target
-        return settings.LOGIN_REDIRECT_URL
+        return landing_url(self.request.user)

@@ -34,6 +34,7 @@ class Viewer:
     post_category: str = ""
     age: int | None = None
     completed: frozenset[int] = frozenset()
+    enrolled: frozenset[int] = frozenset()  # active enrolments: on the cadre's list already
     required_due: tuple[tuple[int, str], ...] = ()  # (course id, due date as text)
     # From the assessment profile, only with consent: signals and the ladder rung.
     signals: tuple[str, ...] = ()

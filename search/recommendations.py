@@ -7,6 +7,7 @@ for everyone, so a cadre always has a choice that does not rest on their persona
 characteristics (PIPL Art. 24). Each list costs a fixed number of queries, whatever its length.
 """
 
+import math
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -107,12 +108,16 @@ def _popular_pool(length: int) -> list[RecommendedCourse]:
 def popular_courses(*, top: int = POPULAR, exclude=()) -> list[RecommendedCourse]:
     """Not personalised: courses open to every cadre, most popular first."""
     exclude = set(exclude)
-    pool = _popular_pool(max(POPULAR_POOL, top + len(exclude)))
+    # Pools grow in steps, so that cadres excluding a few more courses share one.
+    pool = _popular_pool(POPULAR_POOL * math.ceil((top + len(exclude)) / POPULAR_POOL))
     return [item for item in pool if item.course_id not in exclude][:top]
 
 
 def recommendation_panel(viewer: Viewer) -> RecommendationPanel:
-    """A cadre's list and a popular list beside it."""
-    personal = recommendations_for(viewer)
-    popular = popular_courses(exclude=[item.course_id for item in personal])
+    """A cadre's list and a popular list beside it, neither repeating a course the cadre
+    is already taking (those are listed above the panel, required ones first)."""
+    taking = set(viewer.enrolled)
+    found = recommendations_for(viewer, top=TOP + len(taking))
+    personal = [item for item in found if item.course_id not in taking][:TOP]
+    popular = popular_courses(exclude=taking | {item.course_id for item in personal})
     return RecommendationPanel(personal=personal, popular=popular)

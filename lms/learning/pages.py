@@ -12,6 +12,7 @@ from django.utils.http import urlencode
 from courses.models import CatalogueHomePage, CoursePage, LessonPage
 from lms.errors import NotEnrolled
 from lms.models.learning import (
+    Certificate,
     CourseFeedback,
     Enrollment,
     EnrollmentStatus,
@@ -88,6 +89,7 @@ def course_page_context(request, course, lessons, sessions) -> dict:
         context["completed_lesson_ids"] = completed_lesson_ids(enrollment)
         if enrollment.status == EnrollmentStatus.COMPLETED:
             context["my_feedback"] = CourseFeedback.objects.filter(enrollment=enrollment).first()
+            context["certificate"] = Certificate.objects.filter(enrollment=enrollment).first()
     context["session_rows"] = session_rows(cadre, sessions)
     return context
 

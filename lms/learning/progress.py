@@ -25,8 +25,12 @@ def check_lesson_in_course(enrollment: Enrollment, lesson: LessonPage) -> None:
         raise LessonNotFound()
 
 
-def required_lessons(course: CoursePage):
-    return LessonPage.objects.child_of(course).live().filter(required=True)
+def lessons_to_complete(course: CoursePage) -> set[int]:
+    """The lessons that complete a course: its required ones, or, when every lesson is
+    optional, all of them (else such a course could never be completed)."""
+    lessons = dict(LessonPage.objects.child_of(course).live().values_list("pk", "required"))
+    required = {pk for pk, is_required in lessons.items() if is_required}
+    return required or set(lessons)
 
 
 def record_visit(enrollment: Enrollment, lesson: LessonPage, position: str = "") -> LessonProgress:
@@ -69,11 +73,12 @@ def complete_lesson(enrollment: Enrollment, lesson: LessonPage) -> LessonProgres
 
 
 def maybe_complete_course(enrollment: Enrollment) -> bool:
-    """Complete the course when every required lesson is complete. Awards hours once."""
+    """Complete the course when every lesson that counts (lessons_to_complete) is complete.
+    Awards hours once."""
     from lms.learning.certificates import issue_certificate
     from lms.learning.credits import award_course_completion
 
-    required = set(required_lessons(enrollment.course).values_list("pk", flat=True))
+    required = lessons_to_complete(enrollment.course)
     if not required:
         return False
     done = set(

@@ -47,12 +47,14 @@ def viewer_for(cadre: CadreProfile, *, personalised: bool = True) -> Viewer:
     enrollments = Enrollment.objects.filter(cadre=cadre).values_list(
         "course_id", "status", "required", "due_date"
     )
-    completed, required_due = set(), []
+    completed, enrolled, required_due = set(), set(), []
     for course_id, status, required, due_date in enrollments:
         if status == EnrollmentStatus.COMPLETED:
             completed.add(course_id)
-        elif required and status == EnrollmentStatus.ACTIVE:
-            required_due.append((course_id, due_date.isoformat() if due_date else ""))
+        elif status == EnrollmentStatus.ACTIVE:
+            enrolled.add(course_id)
+            if required:
+                required_due.append((course_id, due_date.isoformat() if due_date else ""))
     profile = (viewer_profile(cadre) if personalised else None) or {}
     return Viewer(
         rank_id=cadre.rank_id,
@@ -62,6 +64,7 @@ def viewer_for(cadre: CadreProfile, *, personalised: bool = True) -> Viewer:
         post_category=cadre.post_category.code,
         age=cadre.age_in(today.year),
         completed=frozenset(completed),
+        enrolled=frozenset(enrolled),
         required_due=tuple(sorted(required_due)),
         signals=tuple(profile.get("signals", ())),
         rung=profile.get("rung"),

@@ -39,30 +39,42 @@ class EnrollmentQuerySet(models.QuerySet):
         return self.select_related("course", "last_lesson")
 
     def with_progress(self):
-        """Annotate completed and required lesson counts, in the same query."""
+        """Annotate, in the same query, the lessons that count towards completion and how
+        many of them are done: the required ones, or all when none is required."""
         from courses.models import LessonPage
 
-        required = LessonPage.objects.filter(
-            live=True,
-            required=True,
-            path__startswith=models.OuterRef("course__path"),
-            depth=models.OuterRef("course__depth") + 1,
-        )
-        return self.annotate(
-            lessons_done=Count(
+        def lessons(**only):
+            return (
+                LessonPage.objects.filter(
+                    live=True,
+                    path__startswith=models.OuterRef("course__path"),
+                    depth=models.OuterRef("course__depth") + 1,
+                    **only,
+                )
+                .order_by()
+                .values("depth")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
+            )
+
+        def done(**only):
+            return Count(
                 "lesson_progress",
-                # Only required, live lessons count, matching lessons_required below.
                 filter=Q(
                     lesson_progress__completed_at__isnull=False,
-                    lesson_progress__lesson__required=True,
                     lesson_progress__lesson__live=True,
+                    **{f"lesson_progress__lesson__{k}": v for k, v in only.items()},
                 ),
                 distinct=True,
-            ),
+            )
+
+        return self.annotate(
+            lessons_done=done(required=True),
             lessons_required=models.Subquery(
-                required.order_by().values("depth").annotate(n=Count("pk")).values("n")[:1],
-                output_field=models.IntegerField(),
+                lessons(required=True), output_field=models.IntegerField()
             ),
+            lessons_done_all=done(),
+            lessons_all=models.Subquery(lessons(), output_field=models.IntegerField()),
         )
 
 
@@ -125,13 +137,17 @@ class Enrollment(models.Model):
 
     @property
     def percent_complete(self) -> int:
-        """Needs with_progress(); a course with no required lessons is 0 until completed."""
+        """Needs with_progress(): the share of the lessons that count (the required ones,
+        or all when every lesson is optional) that are done."""
         if self.status == EnrollmentStatus.COMPLETED:
             return 100
         required = getattr(self, "lessons_required", None) or 0
-        if not required:
+        if required:
+            return min(100, round(100 * self.lessons_done / required))
+        total = getattr(self, "lessons_all", None) or 0
+        if not total:
             return 0
-        return min(100, round(100 * self.lessons_done / required))
+        return min(100, round(100 * getattr(self, "lessons_done_all", 0) / total))
 
 
 class LessonProgress(models.Model):

@@ -208,7 +208,7 @@ def test_a_campaign_assignment_shows_in_the_cached_panel(cadre_client, catalogue
     cadre = make_cadre(department=unit)
     client = cadre_client(cadre)
     before = client.get(MY).context["recommendations"]
-    assert "required" not in " ".join(r for item in before.personal for r in item.reasons)
+    assert catalogue["sleep"].pk in {item.course_id for item in before.personal}
 
     campaign = Campaign.objects.create(
         name="必修",
@@ -219,9 +219,11 @@ def test_a_campaign_assignment_shows_in_the_cached_panel(cadre_client, catalogue
     campaign.courses.set([catalogue["sleep"]])
     campaigns.assign(campaign, [cadre.pk])  # bulk writes: no model signals
 
-    panel = client.get(MY).context["recommendations"]
-    assert panel.personal[0].course_id == catalogue["sleep"].pk
-    assert "必修" in panel.personal[0].reason
+    # The assignment is listed under 必修课程 at once, and no longer recommended.
+    response = client.get(MY)
+    assert [e.course_id for e in response.context["required"]] == [catalogue["sleep"].pk]
+    panel = response.context["recommendations"]
+    assert catalogue["sleep"].pk not in {i.course_id for i in [*panel.personal, *panel.popular]}
 
 
 def test_a_newly_published_course_reaches_a_cached_panel(cadre_client, catalogue, home):

@@ -1,13 +1,14 @@
-from django.urls import include, path, reverse_lazy
+from django.urls import include, path, reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin import widgets as wagtailadmin_widgets
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from courses.models import PAGE_CONTEXT_HOOK
+from courses.models import PAGE_CONTEXT_HOOK, CoursePage
 from lms.analytics import queries as analytics_queries
 from lms.analytics import urls as analytics_urls
 from lms.assessments import records
@@ -24,6 +25,8 @@ from lms.targeting import reminders
 from lms.targeting import tasks as targeting_tasks
 from lms.targeting.admin import ScopedSnippetChooserViewSet, ScopedViewSetMixin
 from lms.targeting.roster import ROSTER_CHANGED_HOOK
+from lms.teaching import report as course_report
+from lms.teaching import urls as teaching_urls
 from search.documents import COURSE_STATISTICS_HOOK
 
 from .models import (
@@ -149,6 +152,41 @@ def register_analytics_menu_item():
         icon_name="table",
         order=260,
     )
+
+
+class CourseReportMenuItem(MenuItem):
+    """课程学习报告: instructors (their courses), department and system administrators."""
+
+    def is_shown(self, request):
+        return course_report.reportable_courses(request.user).exists()
+
+
+@hooks.register("register_admin_urls")
+def register_course_report_urls():
+    return [path("courses/", include(teaching_urls, namespace="lms_teaching"))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_course_report_menu_item():
+    return CourseReportMenuItem(
+        _("Course reports"),
+        reverse_lazy("lms_teaching:reports"),
+        name="course-reports",
+        icon_name="list-ul",
+        order=255,
+    )
+
+
+@hooks.register("register_page_header_buttons")
+def course_report_button(page, user, view_name=None, next_url=None):
+    """学习报告 beside a course's title in the page editor, for those who may read it."""
+    if isinstance(page.specific_deferred, CoursePage) and course_report.report_scope(user, page):
+        yield wagtailadmin_widgets.Button(
+            _("Learning report"),
+            reverse("lms_teaching:report", args=[page.pk]),
+            icon_name="list-ul",
+            priority=15,
+        )
 
 
 # How the layers below reach lms without importing it -----------------------------------

@@ -29,6 +29,7 @@ LAYERS = [
             "lms.api",
             "lms.targeting",
             "lms.analytics",
+            "lms.teaching",
         ],
     ),
     (

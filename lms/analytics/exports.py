@@ -118,8 +118,12 @@ def as_xlsx(rows: list[list], title: str) -> bytes:
     return buffer.getvalue()
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _safe(value):
-    """Text that a spreadsheet would run as a formula starts with an apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+    """Text that a spreadsheet would run as a formula (starting with = + - @, a tab or a
+    carriage return, even after spaces) starts with an apostrophe."""
+    if isinstance(value, str) and value.lstrip(" ").startswith(FORMULA_START):
         return "'" + value
     return value

@@ -1,0 +1,1 @@
+"""The instructors' workbench: what instructors see of how their courses are used."""

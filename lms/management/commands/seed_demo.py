@@ -1,4 +1,6 @@
+import io
 import time
+from contextlib import contextmanager
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -26,49 +28,68 @@ class Command(BaseCommand):
         )
         parser.add_argument("--cadres", type=int, default=2000, help="size of the cadre population")
 
+    STEPS = 8
+
+    @contextmanager
+    def step(self, number: int, label: str):
+        """One staged line per step, so a run of a minute never looks stuck."""
+        self.stdout.write(f"[{number}/{self.STEPS}] {label}…", ending="")
+        self.stdout.flush()
+        started = time.monotonic()
+        yield
+        self.stdout.write(f" done ({time.monotonic() - started:.1f} s)")
+
     def handle(self, *args, password, cadres, **options):
         started = time.monotonic()
         with transaction.atomic():
-            seed_departments()
-            catalogue = seed_catalogue()
-            home = CatalogueHomePage.objects.get()
-            ensure_user(
-                "admin", password, is_staff=True, is_superuser=True, first_name="系统管理员"
-            )
-            instructor = ensure_user("instructor", password, first_name="陈老师")
-            instructor.groups.add(instructors_group(home))
-            first_instructor = next(iter(catalogue["instructors"].values()), None)
-            if first_instructor is not None and first_instructor.user_id is None:
-                first_instructor.user = instructor
-                first_instructor.save(update_fields=["user"])
-            cadre = ensure_user("cadre", password, first_name="张晓梅")
-            CadreProfile.objects.update_or_create(
-                user=cadre,
-                defaults={
-                    "employee_id": "DEMO0001",
-                    "name": "张晓梅",
-                    "gender": "female",
-                    "birth_year": 1982,
-                    "department": Department.objects.get(code="development_reform"),
-                    "rank": Rank.objects.get(code="researcher_4"),
-                    "post_category": PostCategory.objects.get(code="comprehensive"),
-                    "post_title": "综合规划科科长",
-                },
-            )
-            new_cadres = seed_population(cadres, password)
-            learning = seed_learning()
-            counsellor = ensure_user(
-                "counsellor", password, first_name="周心怡", email="counsellor@xinyu.invalid"
-            )
-            counsellor.groups.add(counsellors_group())
-            department_admin = ensure_user(
-                "deptadmin", password, first_name="王建国", email="deptadmin@xinyu.invalid"
-            )
-            make_department_admin(department_admin, Department.objects.get(code="district_a"))
-            seed_targeting(department_admin)
-            assessed = seed_assessments(counsellor=counsellor)
+            with self.step(1, "departments and the course catalogue"):
+                seed_departments()
+                catalogue = seed_catalogue()
+                home = CatalogueHomePage.objects.get()
+            with self.step(2, "demo accounts"):
+                ensure_user(
+                    "admin", password, is_staff=True, is_superuser=True, first_name="系统管理员"
+                )
+                instructor = ensure_user("instructor", password, first_name="陈老师")
+                instructor.groups.add(instructors_group(home))
+                first_instructor = next(iter(catalogue["instructors"].values()), None)
+                if first_instructor is not None and first_instructor.user_id is None:
+                    first_instructor.user = instructor
+                    first_instructor.save(update_fields=["user"])
+                cadre = ensure_user("cadre", password, first_name="张晓梅")
+                CadreProfile.objects.update_or_create(
+                    user=cadre,
+                    defaults={
+                        "employee_id": "DEMO0001",
+                        "name": "张晓梅",
+                        "gender": "female",
+                        "birth_year": 1982,
+                        "department": Department.objects.get(code="development_reform"),
+                        "rank": Rank.objects.get(code="researcher_4"),
+                        "post_category": PostCategory.objects.get(code="comprehensive"),
+                        "post_title": "综合规划科科长",
+                    },
+                )
+            with self.step(3, f"a population of {cadres} cadres"):
+                new_cadres = seed_population(cadres, password)
+            with self.step(4, "a year of learning"):
+                learning = seed_learning()
+            with self.step(5, "counsellor and department administrator"):
+                counsellor = ensure_user(
+                    "counsellor", password, first_name="周心怡", email="counsellor@xinyu.invalid"
+                )
+                counsellor.groups.add(counsellors_group())
+                department_admin = ensure_user(
+                    "deptadmin", password, first_name="王建国", email="deptadmin@xinyu.invalid"
+                )
+                make_department_admin(department_admin, Department.objects.get(code="district_a"))
+            with self.step(6, "audiences, campaigns and reminders"):
+                seed_targeting(department_admin)
+            with self.step(7, "self-assessments, with consent"):
+                assessed = seed_assessments(counsellor=counsellor)
         # The index is derived: rebuild it from what was just written (popularity included).
-        call_command("lms_reindex", stdout=self.stdout)
+        with self.step(8, "the search index"):
+            call_command("lms_reindex", stdout=io.StringIO())
 
         elapsed = time.monotonic() - started
         self.stdout.write(
@@ -93,8 +114,8 @@ class Command(BaseCommand):
         for username, role in [
             ("admin", "system administrator, /admin/"),
             ("instructor", "instructor, /admin/"),
-            ("cadre", "cadre, /"),
-            ("counsellor", "counsellor, follow-ups of consenting cadres"),
+            ("cadre", "cadre, /my/"),
+            ("counsellor", "counsellor, /counsellor/ (follow-ups of consenting cadres)"),
             ("deptadmin", "organisation-department administrator of 东城区, /admin/"),
         ]:
             self.stdout.write(f"  {username} / {password}   ({role})")

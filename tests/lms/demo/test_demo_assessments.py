@@ -244,6 +244,10 @@ def test_seeding_again_adds_nothing(seeded):
     call_command("seed_demo", cadres=POPULATION, password="pw-demo-2", stdout=output)
     assert counts() == first
     assert "counsellor / pw-demo-2" in output.getvalue()
+    # A run of a minute shows where it is, step by step.
+    steps = [line for line in output.getvalue().splitlines() if line.startswith("[")]
+    assert [line[:5] for line in steps] == [f"[{n}/8]" for n in range(1, 9)]
+    assert all(line.endswith(" s)") for line in steps)
     assert seed_assessments().consents == 0
 
 

@@ -198,8 +198,9 @@ def quiz_states(request, enrollment, lesson, quizzes) -> dict[str, dict]:
             "latest": latest,
             "results": results,
             "show_explanations": finished,
-            # After the last attempt, show what the cadre chose next to the marks.
-            "given": latest.answers if finished and latest else [],
+            # What the cadre chose last time stays ticked beside the marks: after a failed
+            # attempt they change what was wrong instead of answering everything again.
+            "given": latest.answers if results else [],
             "errors": [],
         }
     return states

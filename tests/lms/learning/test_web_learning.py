@@ -1,6 +1,7 @@
 """The cadre's learning through the web: course page actions, lessons, quizzes, sessions,
 certificates and feedback. Everything goes through the HTML forms' POSTs."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -359,6 +360,9 @@ def test_failing_marks_the_wrong_questions_without_explanations(cadre_client, co
     assert "解析一" not in body and "解析二" not in body
     assert f'action="{quiz_url(quiz_lesson)}"' in body  # another attempt is offered
     assert not LessonProgress.objects.filter(completed_at__isnull=False).exists()
+    # What the cadre answered stays ticked, so they change the wrong one, not everything.
+    checked = re.findall(r'name="(q\d)" value="(\d)" checked', body)
+    assert checked == [("q1", "0"), ("q2", "2")]
 
 
 def test_attempts_are_limited_and_explanations_follow_the_last_one(

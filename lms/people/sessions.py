@@ -10,6 +10,7 @@ minus that precision and SESSION_COOKIE_AGE after the last request.
 import time
 
 from django.contrib.auth import SESSION_KEY
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.auth import LoginForm
 
 RENEWAL_PRECISION = 5 * 60  # seconds
@@ -46,3 +47,9 @@ class AdminLoginForm(LoginForm):
     is taken off the page by theme/templates/wagtailadmin/login.html)."""
 
     remember = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Wagtail's form gives the field no label, so Django shows its name, "Password",
+        # in English whatever the language.
+        self.fields["password"].label = _("Password")

@@ -127,7 +127,7 @@ def test_a_cadre_changes_their_password_and_stays_signed_in(client, cadre):
     response = change(client, PASSWORD, NEW_PASSWORD)
 
     assert response.status_code == 302
-    assert response["Location"] == "/"
+    assert response["Location"] == "/my/"  # back to their own landing
     cadre.user.refresh_from_db()
     assert cadre.user.check_password(NEW_PASSWORD)
     assert client.get(MY).wsgi_request.user == cadre.user

@@ -22,3 +22,16 @@ class IndexedCourse(models.Model):
 
     def __str__(self):
         return self.document.get("title", str(self.course_id))
+
+
+class IndexVersion(models.Model):
+    """One row whose token the database backend replaces with every write to its index:
+    each process keeps the indexed documents in memory and re-reads them only when the
+    token has changed (one tiny query per search instead of an aggregate over the index).
+    A new random token each time, never a counter: a write rolled back and another one
+    committed must not share a version."""
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self):
+        return self.token

@@ -17,13 +17,14 @@ A search costs two queries, whatever the size of the catalogue.
 """
 
 import math
+import uuid
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 
 from ..generation import catalogue_changed
-from ..models import IndexedCourse
+from ..models import IndexedCourse, IndexVersion
 from ..ranking import FIELD_WEIGHTS, Viewer, eligible, finish, score
 from ..text import SYNONYM_WEIGHT, Plan, fold, highlight, index_tokens, plan
 from .base import FACETS, BaseSearchBackend, Hit, SearchQuery, SearchResults
@@ -84,42 +85,50 @@ class Lookup:
                     "DELETE FROM course_search_fts WHERE rowid = %s", [(i,) for i in course_ids]
                 )
 
+    # Bits of a Python int per course: term i held ⇔ bit i set. 62 fit the databases'
+    # signed 64-bit integers; a longer query (a pasted text) is looked up in chunks.
+    CHUNK = 62
+
     @staticmethod
-    def holding(terms: list[str]) -> dict[int, set[str]]:
-        """{course id: the terms it holds} for every course holding at least one; one query.
-        Terms are tokens from search.text ([a-z0-9]+ or CJK), so quoting them is safe."""
-        if not terms:
-            return {}
+    def holding(terms: list[str]) -> dict[int, int]:
+        """{course id: bitmask of the terms it holds} for every course holding at least one;
+        one query per 62 terms. Terms are tokens from search.text ([a-z0-9]+ or CJK), so
+        quoting them is safe."""
+        found: dict[int, int] = {}
+        for offset in range(0, len(terms), Lookup.CHUNK):
+            chunk = terms[offset : offset + Lookup.CHUNK]
+            for course_id, mask in Lookup._masks(chunk):
+                found[course_id] = found.get(course_id, 0) | (mask << offset)
+        return found
+
+    @staticmethod
+    def _masks(terms: list[str]):
         vendor = connection.vendor
+        if vendor not in ("postgresql", "sqlite"):
+            return Lookup.scan(terms)
         with connection.cursor() as cursor:
             if vendor == "postgresql":
                 cursor.execute(
-                    "SELECT course_id, array_agg(term) FROM course_search_holding(%s) "
-                    "GROUP BY course_id",
+                    "SELECT course_id, bit_or(1::bigint << (term - 1)) "
+                    "FROM course_search_holding(%s) GROUP BY course_id",
                     [list(terms)],
                 )
-                rows = [(course_id, [terms[i - 1] for i in found]) for course_id, found in cursor]
-            elif vendor == "sqlite":
+            else:
+                # One FTS5 lookup per term; a course holds each term once, so SUM is OR.
                 parts = " UNION ALL ".join(
-                    "SELECT rowid AS course_id, %s AS term FROM course_search_fts "
+                    "SELECT rowid AS course_id, %s AS bit FROM course_search_fts "
                     "WHERE course_search_fts MATCH %s"
                     for _ in terms
                 )
-                params = [value for i, t in enumerate(terms) for value in (i, f'"{t}"')]
+                params = [value for i, t in enumerate(terms) for value in (1 << i, f'"{t}"')]
                 cursor.execute(
-                    f"SELECT course_id, group_concat(term) FROM ({parts}) GROUP BY course_id",  # noqa: S608  (placeholders only)
+                    f"SELECT course_id, SUM(bit) FROM ({parts}) GROUP BY course_id",  # noqa: S608  (placeholders only)
                     params,
                 )
-                rows = [
-                    (course_id, [terms[int(i)] for i in found.split(",")])
-                    for course_id, found in cursor
-                ]
-            else:
-                return Lookup.scan(terms)
-        return {course_id: set(found) for course_id, found in rows}
+            return cursor.fetchall()
 
     @staticmethod
-    def scan(terms: list[str]) -> dict[int, set[str]]:
+    def scan(terms: list[str]) -> list[tuple[int, int]]:
         """Without an inverted index: LIKE over every row's text (other databases)."""
         annotations = {f"t{i}": Count("course_id", filter=contains(t)) for i, t in enumerate(terms)}
         rows = (
@@ -128,7 +137,10 @@ class Lookup:
             .annotate(**annotations)
             .order_by()
         )
-        return {row["course_id"]: {t for i, t in enumerate(terms) if row[f"t{i}"]} for row in rows}
+        return [
+            (row["course_id"], sum(1 << i for i in range(len(terms)) if row[f"t{i}"]))
+            for row in rows
+        ]
 
 
 def contains(term: str) -> Q:
@@ -159,11 +171,10 @@ _CATALOGUE: dict = {"version": None, "entries": {}}
 
 
 def catalogue() -> dict[int, Entry]:
-    """Every indexed course by id, re-read only when the index has changed (its row
-    count or latest update): one small aggregate query otherwise."""
-    version = IndexedCourse.objects.aggregate(rows=Count("course_id"), at=Max("updated_at"))
-    key = (version["rows"], version["at"])
-    if _CATALOGUE["version"] != key:
+    """Every indexed course by id, re-read only when the index has changed (its
+    IndexVersion counter): one single-row query otherwise."""
+    key = IndexVersion.objects.filter(pk=1).values_list("token", flat=True).first()
+    if _CATALOGUE["version"] != key or key is None:
         entries = {}
         rows = IndexedCourse.objects.values_list("course_id", "document", *HEAD)
         for course_id, doc, *head in rows:
@@ -171,6 +182,11 @@ def catalogue() -> dict[int, Entry]:
             entries[course_id] = Entry(doc, tuple(head), frozenset(doc.get("tag_slugs", ())))
         _CATALOGUE.update(version=key, entries=entries)
     return _CATALOGUE["entries"]
+
+
+def index_changed() -> None:
+    """A new version of the index (inside the writing transaction)."""
+    IndexVersion.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4().hex})
 
 
 def ranking_documents() -> list[dict]:
@@ -183,38 +199,97 @@ def ranking_documents() -> list[dict]:
 # --- ranking ------------------------------------------------------------------------------
 
 
-def words_matched(held: set[str], query: Plan) -> int:
-    """How many of the query's words a course matches (through any alternative)."""
-    return sum(any(all(t in held for t in option) for option in options) for options in query.words)
+class Ranking:
+    """A query's terms as bits, its words as masks, and each term's weight per course."""
+
+    def __init__(self, query: Plan, held: dict[int, int], entries: dict[int, Entry]):
+        self.terms = list(query.terms)
+        bit = {term: 1 << i for i, term in enumerate(self.terms)}
+        # A word matches when all the terms of one of its alternatives are held; an
+        # alternative with a term not looked up can never match.
+        self.words = [
+            [
+                sum(bit[t] for t in option)
+                for option in options
+                if option and all(t in bit for t in option)
+            ]
+            for options in query.words
+        ]
+        self._words: dict[int, int] = {}
+        n = len(entries) or 1
+        self.weights = []  # per term: (bit, idf × synonym factor, head scores by course)
+        for i, term in enumerate(self.terms):
+            frequency = sum(1 for mask in held.values() if mask >> i & 1)
+            idf = math.log(1 + (n - frequency + 0.5) / (frequency + 0.5))
+            factor = SYNONYM_WEIGHT if term in query.synonyms else 1.0
+            self.weights.append((1 << i, idf * factor, head_scores(term)))
+
+    def words_matched(self, mask: int) -> int:
+        """How many of the query's words a course matches (through any alternative);
+        remembered per set of terms held."""
+        found = self._words.get(mask)
+        if found is None:
+            found = self._words[mask] = sum(
+                any(mask & option == option for option in options) for options in self.words
+            )
+        return found
+
+    def relevance(self, course_id: int, mask: int) -> float:
+        """BM25-like: per term held, its rarity times its best field's weight, with a
+        saturating bonus for repeats in the head fields; the body counts a term once.
+        Terms only a synonym brought count at SYNONYM_WEIGHT."""
+        return sum(
+            weight * scores.get(course_id, BODY)
+            for term_bit, weight, scores in self.weights
+            if mask & term_bit
+        )
+
+    def order(self, matches: dict[int, int], entries: dict[int, "Entry"]) -> list[int]:
+        """Course ids, best first: more of the query's words, then relevance (rounded, so
+        that popularity only breaks near-ties). Courses holding the same terms, none in a
+        head field, score alike: each such set is scored once (thousands of courses share
+        a handful of sets)."""
+        in_head = set().union(*(scores.keys() for _bit, _weight, scores in self.weights))
+        by_mask: dict[int, tuple[int, float]] = {}
+        keys = {}
+        for course_id, mask in matches.items():
+            if course_id in in_head:
+                words = self.words_matched(mask) if self.words else 0
+                value = round(self.relevance(course_id, mask), 1)
+            else:
+                found = by_mask.get(mask)
+                if found is None:
+                    words = self.words_matched(mask) if self.words else 0
+                    value = round(self.relevance(-1, mask), 1)
+                    found = by_mask[mask] = (words, value)
+                words, value = found
+            keys[course_id] = (-words, -value, -entries[course_id].document["prior"], course_id)
+        return sorted(keys, key=keys.__getitem__)
 
 
-def relevance(
-    head: tuple[str, ...], held: set[str], idf: dict[str, float], synonyms=frozenset()
-) -> float:
-    """BM25-like: per term, its rarity times the best-weighted field it occurs in, with a
-    saturating bonus for repeats in the head fields; the body counts a term once. Terms
-    only a synonym brought count at SYNONYM_WEIGHT."""
-    total = 0.0
-    for term in held:
-        best = 0.0
-        for name, text in zip(HEAD, head, strict=True):
-            count = text.count(term)
-            if count:
-                best = max(best, FIELD_WEIGHTS[name] * (count / (count + 1.2)) * 2.2)
-        if not best:
-            best = FIELD_WEIGHTS["body"]
-        total += idf.get(term, 0.0) * best * (SYNONYM_WEIGHT if term in synonyms else 1.0)
-    return total
+BODY = FIELD_WEIGHTS["body"]
+_HEAD_SCORES: dict = {"version": None, "terms": {}}
 
 
-def rarity(held: dict[int, set[str]], terms, documents: int) -> dict[str, float]:
-    """Each term's inverse document frequency, from the lookup's own answer."""
-    frequency = dict.fromkeys(terms, 0)
-    for found in held.values():
-        for term in found:
-            frequency[term] += 1
-    n = documents or 1
-    return {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in frequency.items()}
+def head_scores(term: str) -> dict[int, float]:
+    """{course id: the term's best score in the title, keywords or summary}, for the
+    courses holding it there; computed once per term and catalogue version."""
+    # Keyed by the catalogue read itself: a new read is a new dict.
+    if _HEAD_SCORES["version"] is not _CATALOGUE["entries"]:
+        _HEAD_SCORES.update(version=_CATALOGUE["entries"], terms={})
+    cached = _HEAD_SCORES["terms"].get(term)
+    if cached is None:
+        cached = {}
+        for course_id, entry in _CATALOGUE["entries"].items():
+            best = 0.0
+            for name, text in zip(HEAD, entry.head, strict=True):
+                if term in text:
+                    count = text.count(term)
+                    best = max(best, FIELD_WEIGHTS[name] * (count / (count + 1.2)) * 2.2)
+            if best:
+                cached[course_id] = best
+        _HEAD_SCORES["terms"][term] = cached
+    return cached
 
 
 class DatabaseSearchBackend(BaseSearchBackend):
@@ -236,6 +311,7 @@ class DatabaseSearchBackend(BaseSearchBackend):
                     },
                 )
             Lookup.write({doc["id"]: document_tokens(doc) for doc in documents})
+            index_changed()
         catalogue_changed()
 
     def remove(self, course_ids):
@@ -243,6 +319,7 @@ class DatabaseSearchBackend(BaseSearchBackend):
         with transaction.atomic():
             IndexedCourse.objects.filter(course_id__in=course_ids).delete()
             Lookup.remove(course_ids)
+            index_changed()
         catalogue_changed()
 
     @transaction.atomic
@@ -259,20 +336,21 @@ class DatabaseSearchBackend(BaseSearchBackend):
         entries = catalogue()
         wanted = plan(query.text)
         terms = list(wanted.terms)
-        held: dict[int, set[str]] = {}
+        held: dict[int, int] = {}
         if query.text and wanted.empty:
             matches = {}  # only punctuation or symbols: nothing to look for
         elif terms:
-            held = {i: found for i, found in Lookup.holding(terms).items() if i in entries}
+            held = {i: mask for i, mask in Lookup.holding(terms).items() if i in entries}
+            ranking = Ranking(wanted, held, entries)
             if wanted.long:
                 # A pasted text: the courses sharing enough of its tokens.
-                matches = {i: found for i, found in held.items() if len(found) >= wanted.need}
+                matches = {i: m for i, m in held.items() if m.bit_count() >= wanted.need}
             else:
-                matches = {i: found for i, found in held.items() if words_matched(found, wanted)}
+                matches = {i: m for i, m in held.items() if ranking.words_matched(m)}
         else:
-            matches = dict.fromkeys(entries, frozenset())
+            matches = dict.fromkeys(entries, 0)
         if query.tag:
-            matches = {i: found for i, found in matches.items() if query.tag in entries[i].tags}
+            matches = {i: m for i, m in matches.items() if query.tag in entries[i].tags}
         facets = {facet: {} for facet in FACETS}
         for course_id in matches:
             doc = entries[course_id].document
@@ -280,25 +358,19 @@ class DatabaseSearchBackend(BaseSearchBackend):
                 facets[facet][doc[facet]] = facets[facet].get(doc[facet], 0) + 1
         if query.track or query.delivery_mode:
             matches = {
-                i: found
-                for i, found in matches.items()
+                i: m
+                for i, m in matches.items()
                 if (not query.track or entries[i].document["track"] == query.track)
                 and (
                     not query.delivery_mode
                     or entries[i].document["delivery_mode"] == query.delivery_mode
                 )
             }
-        idf = rarity(held, terms, len(entries)) if terms else {}
 
-        def order(course_id):
-            # More of the query's words first, then relevance (rounded, so that
-            # popularity only breaks near-ties).
-            entry, found = entries[course_id], matches[course_id]
-            words = words_matched(found, wanted) if wanted.words else 0
-            value = round(relevance(entry.head, found, idf, wanted.synonyms), 1) if terms else 0.0
-            return (-words, -value, -entry.document["prior"], course_id)
-
-        ranked = sorted(matches, key=order)
+        if terms:
+            ranked = ranking.order(matches, entries)
+        else:
+            ranked = sorted(matches, key=lambda i: (-entries[i].document["prior"], i))
         start = (query.page - 1) * query.page_size
         hits = [
             Hit.from_document(

@@ -26,7 +26,9 @@ WRONG = [[0], [1], [1]]  # every question wrong: Q1 chose "a", Q2 chose "b", Q3 
 
 
 def account(username, **fields):
-    return get_user_model().objects.create_user(username=username, password="x-Pass-12345", **fields)
+    return get_user_model().objects.create_user(
+        username=username, password="x-Pass-12345", **fields
+    )
 
 
 @pytest.fixture

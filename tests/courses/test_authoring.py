@@ -9,15 +9,25 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 
 from courses.models import CoursePage
 from lms.models import Rank
-from lms.people.accounts import ensure_user, instructors_group
+from lms.people.accounts import assign_instructor, ensure_user, reviewers_group
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def instructor_client(client, home):
+def instructor_client(client, curriculum):
+    """An instructor assigned to the curriculum: writes and submits, never publishes."""
     user = ensure_user("teacher", "pw-teacher-123")
-    user.groups.add(instructors_group(home))
+    assign_instructor(user, [curriculum])
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def reviewer_client(client, home):
+    """A reviewer of 教研室, who may publish (tests/courses/test_editorial_review.py)."""
+    user = ensure_user("reviewer", "pw-reviewer-123")
+    user.groups.add(reviewers_group(home))
     client.force_login(user)
     return client
 
@@ -60,7 +70,7 @@ def add_url(curriculum):
     return reverse("wagtailadmin_pages:add", args=("courses", "coursepage", curriculum.pk))
 
 
-def test_instructor_creates_and_publishes_a_course(instructor_client, curriculum):
+def test_a_reviewer_creates_and_publishes_a_course(reviewer_client, curriculum):
     start = timezone.localtime() + timedelta(days=7)
     data = course_form(
         sessions=[session_row(start, start + timedelta(hours=2))],
@@ -68,7 +78,7 @@ def test_instructor_creates_and_publishes_a_course(instructor_client, curriculum
     )
     data["action-publish"] = "action-publish"
 
-    response = instructor_client.post(add_url(curriculum), data)
+    response = reviewer_client.post(add_url(curriculum), data)
 
     assert response.status_code == 302, response.content.decode()[:2000]
     course = CoursePage.objects.get(slug="from-tension-to-calm")
@@ -77,7 +87,7 @@ def test_instructor_creates_and_publishes_a_course(instructor_client, curriculum
     assert course.sessions.count() == 1
     assert sorted(t.name for t in course.tags.all()) == ["压力管理", "放松"]
     assert course.audience_min_rank.code == "county_deputy"
-    public = instructor_client.get(course.url)
+    public = reviewer_client.get(course.url)
     assert public.status_code == 200
     assert "工作抗压训练：从紧张到从容" in public.content.decode()
 
@@ -102,7 +112,7 @@ def refused(response, message):
 
 def test_negative_credit_hours_are_refused(instructor_client, curriculum):
     data = course_form(credit_hours="-1")
-    data["action-publish"] = "action-publish"
+    data["action-submit"] = "action-submit"  # submitted for review: validated all the same
     refused(instructor_client.post(add_url(curriculum), data), "学时不能为负数。")
 
 

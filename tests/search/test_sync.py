@@ -10,7 +10,7 @@ from wagtail.models import PageViewRestriction
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from courses.models import CoursePage, Track
-from lms.people.accounts import ensure_user, instructors_group
+from lms.people.accounts import ensure_user, reviewers_group
 from search import sync, tasks
 from search.backends.base import SearchQuery
 from search.backends.database import DatabaseSearchBackend
@@ -201,8 +201,8 @@ def test_an_editor_publishes_through_the_admin_while_elasticsearch_is_down(
     settings, client, home, curriculum, commit
 ):
     settings.LMS_SEARCH_BACKENDS = {"default": DEAD_ES, "database": {"BACKEND": DB}}
-    user = ensure_user("teacher", "pw-teacher-123")
-    user.groups.add(instructors_group(home))
+    user = ensure_user("reviewer", "pw-reviewer-123")
+    user.groups.add(reviewers_group(home))  # 教研室 publishes; instructors submit
     client.force_login(user)
     form = nested_form_data(
         {

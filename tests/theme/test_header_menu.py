@@ -1,6 +1,7 @@
 """On phones the header's navigation folds behind a 菜单 button (theme/js/menu.js)."""
 
 import re
+from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -16,5 +17,5 @@ def test_the_menu_button_controls_the_navigation_and_its_script_is_a_file(client
     assert 'aria-expanded="false"' in button.group(0)
     assert re.search(r'<nav[^>]*id="site-menu"', body)
     assert '<script src="/static/theme/js/menu.js" defer></script>' in body
-    script = open(finders.find("theme/js/menu.js"), encoding="utf-8").read()
+    script = Path(finders.find("theme/js/menu.js")).read_text(encoding="utf-8")
     assert "aria-expanded" in script and 'classList.toggle("open"' in script

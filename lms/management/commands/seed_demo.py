@@ -7,12 +7,18 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from courses.demo import seed_catalogue
-from courses.models import CatalogueHomePage
+from courses.models import CatalogueHomePage, CoursePage, CurriculumPage
 from lms.demo.assessments import seed_assessments
 from lms.demo.learning import seed_learning
 from lms.demo.population import seed_departments, seed_population
 from lms.demo.targeting import seed_targeting
-from lms.people.accounts import ensure_user, instructors_group, make_department_admin
+from lms.people.accounts import (
+    assign_instructor,
+    ensure_user,
+    make_department_admin,
+    review_workflow,
+    reviewers_group,
+)
 from lms.people.models import CadreProfile, Department, PostCategory, Rank
 from lms.people.roles import counsellors_group
 
@@ -51,11 +57,22 @@ class Command(BaseCommand):
                     "admin", password, is_staff=True, is_superuser=True, first_name="系统管理员"
                 )
                 instructor = ensure_user("instructor", password, first_name="陈老师")
-                instructor.groups.add(instructors_group(home))
                 first_instructor = next(iter(catalogue["instructors"].values()), None)
                 if first_instructor is not None and first_instructor.user_id is None:
                     first_instructor.user = instructor
                     first_instructor.save(update_fields=["user"])
+                # The instructor writes in the curricula of the courses they teach; a
+                # reviewer of 教研室 approves before cadres see anything (教研审核).
+                taught = CoursePage.objects.filter(instructors__user=instructor)
+                assign_instructor(
+                    instructor,
+                    CurriculumPage.objects.filter(
+                        pk__in=[course.get_parent().pk for course in taught]
+                    ),
+                )
+                reviewer = ensure_user("reviewer", password, first_name="李主任")
+                reviewer.groups.add(reviewers_group(home))
+                review_workflow(home)
                 cadre = ensure_user("cadre", password, first_name="张晓梅")
                 CadreProfile.objects.update_or_create(
                     user=cadre,
@@ -113,7 +130,8 @@ class Command(BaseCommand):
         self.stdout.write("Accounts (username / password):")
         for username, role in [
             ("admin", "system administrator, /admin/"),
-            ("instructor", "instructor, /admin/"),
+            ("instructor", "instructor of the curricula they teach, /admin/"),
+            ("reviewer", "教研室 reviewer: approves courses before cadres see them, /admin/"),
             ("cadre", "cadre, /my/"),
             ("counsellor", "counsellor, /counsellor/ (follow-ups of consenting cadres)"),
             ("deptadmin", "organisation-department administrator of 东城区, /admin/"),

@@ -9,4 +9,9 @@ urlpatterns = [
     path("reports/", views.index, name="reports"),
     path("<int:course_id>/report/", views.course, name="report"),
     path("<int:course_id>/report.<str:fmt>", views.export, name="report_export"),
+    path(
+        "<int:course_id>/sessions/<int:session_id>/attendance/",
+        views.attendance,
+        name="attendance",
+    ),
 ]

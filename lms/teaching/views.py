@@ -1,16 +1,19 @@
 """The course report's admin pages (mounted under /admin/courses/ by lms.wagtail_hooks)."""
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lms.analytics import exports
 from lms.models.analytics import AnalyticsExport
-from lms.models.learning import EnrollmentStatus
+from lms.models.learning import EnrollmentStatus, SignupStatus
 
+from . import attendance as attendance_sheet
 from . import report
 
 STATUS_LABELS = dict(EnrollmentStatus.choices)
@@ -59,7 +62,57 @@ def course(request, course_id):
             "learners": page,
             "quizzes": report.quiz_statistics(course, scope),
             "feedback": report.feedback_summary(course, scope),
+            "sessions": (
+                course.sessions.annotate(
+                    seated=Count("signups", filter=Q(signups__status__in=SEATED)),
+                    attended=Count("signups", filter=Q(signups__status=SignupStatus.ATTENDED)),
+                ).order_by("starts_at")
+                if attendance_sheet.may_mark(request.user, course)
+                else []
+            ),
         },
+    )
+
+
+SEATED = (SignupStatus.ENROLLED, SignupStatus.ATTENDED)
+
+
+def attendance(request, course_id, session_id):
+    """An offline session's attendance sheet: tick who came (hours are awarded once), or
+    print it for signatures at the door (?print=1)."""
+    session = attendance_sheet.session_for(request.user, course_id, session_id)
+    problems = []
+    if request.method == "POST":
+        try:
+            marked = attendance_sheet.mark_attended(session, request.POST.getlist("attended"))
+        except attendance_sheet.AttendanceError as error:
+            problems = error.problems
+        else:
+            messages.success(
+                request,
+                _("%(newly)s marked as attended, their hours awarded; %(already)s already were.")
+                % {"newly": marked.newly, "already": marked.already},
+            )
+            return redirect(request.path)
+    template = (
+        "lms/admin/attendance_print.html"
+        if request.GET.get("print")
+        else "lms/admin/attendance.html"
+    )
+    return TemplateResponse(
+        request,
+        template,
+        {
+            "page_title": _("Attendance"),
+            "page_subtitle": session.page.title,
+            "header_icon": "tick",
+            "course": session.page,
+            "session": session,
+            "signups": attendance_sheet.sheet(session),
+            "problems": problems,
+            "statuses": dict(SignupStatus.choices),
+        },
+        status=400 if problems else 200,
     )
 
 

@@ -3,19 +3,16 @@ a byte-order mark, so Excel opens Chinese text correctly) or XLSX (numbers as nu
 Built from the same suppressed rows the page shows: a hidden row is exported as hidden,
 never as its number."""
 
-import csv
-import io
 from decimal import Decimal
 
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
-FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+from lms.learning.spreadsheets import FORMATS, as_csv, as_xlsx
+
+# The writers are shared with the course reports and transcripts.
+__all__ = ["FORMATS", "as_csv", "as_xlsx", "grid", "header", "table_body", "table_rows"]
 
 
 def header(table) -> list[str]:
@@ -97,33 +94,3 @@ def table_rows(table, k: int) -> list[list]:
     return [header(table)] + [
         [row["label"], *row["cells"]] for row in grid(table, k, formatted=False)
     ]
-
-
-def as_csv(rows: list[list]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows:
-        writer.writerow([_safe(value) for value in row])
-    return ("\ufeff" + buffer.getvalue()).encode()
-
-
-def as_xlsx(rows: list[list], title: str) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "".join(c for c in title if c not in "[]:*?/\\")[:31] or "data"
-    for row in rows:
-        sheet.append([_safe(value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(value):
-    """Text that a spreadsheet would run as a formula (starting with = + - @, a tab or a
-    carriage return, even after spaces) starts with an apostrophe."""
-    if isinstance(value, str) and value.lstrip(" ").startswith(FORMULA_START):
-        return "'" + value
-    return value

@@ -128,3 +128,32 @@ def year_summary(cadre: CadreProfile, year: int | None = None) -> YearSummary:
         pending=totals["pending"] or zero,
         target=target_for(cadre),
     )
+
+
+@dataclass
+class TranscriptYear:
+    year: int
+    records: list[CreditRecord]
+    approved: Decimal  # counted towards the year
+    pending: Decimal  # declared, awaiting a decision
+    by_source: dict[str, Decimal]  # approved hours per source (online, offline, declared)
+
+
+def transcript(cadre: CadreProfile) -> list[TranscriptYear]:
+    """Every year's credit hours, newest year first, with each record: a cadre's learning
+    file across years (学时档案). One query."""
+    years: dict[int, TranscriptYear] = {}
+    records = CreditRecord.objects.filter(cadre=cadre).order_by("-earned_on", "-pk")
+    for record in records:
+        year = years.get(record.earned_on.year)
+        if year is None:
+            year = years[record.earned_on.year] = TranscriptYear(
+                record.earned_on.year, [], Decimal("0"), Decimal("0"), {}
+            )
+        year.records.append(record)
+        if record.status == CreditStatus.APPROVED:
+            year.approved += record.hours
+            year.by_source[record.source] = year.by_source.get(record.source, 0) + record.hours
+        elif record.status == CreditStatus.PENDING:
+            year.pending += record.hours
+    return sorted(years.values(), key=lambda year: -year.year)

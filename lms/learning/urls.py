@@ -6,6 +6,7 @@ app_name = "lms"
 
 urlpatterns = [
     path("my/", views.my_learning, name="my_learning"),
+    path("my/transcript/", views.transcript_view, name="transcript"),
     path("my/certificates/<str:code>/", views.certificate_view, name="certificate"),
     path("my/courses/<int:course_id>/enrol/", views.enrol_view, name="enrol"),
     path("my/courses/<int:course_id>/withdraw/", views.withdraw_view, name="withdraw"),

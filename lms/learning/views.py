@@ -17,6 +17,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import F
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -37,7 +38,7 @@ from lms.errors import (
     RequiredCourse,
 )
 from lms.learning.certificates import verify
-from lms.learning.credits import year_summary
+from lms.learning.credits import transcript, year_summary
 from lms.learning.enrollment import available_course, enrol, enrollment_for, unenrol
 from lms.learning.feedback import leave_feedback
 from lms.learning.pages import RATINGS
@@ -45,8 +46,11 @@ from lms.learning.progress import complete_lesson, course_of, live_lesson
 from lms.learning.quizzes import submit_attempt
 from lms.learning.recommendations import recommendation_panel
 from lms.learning.signups import cancel, open_session, sign_up, waitlist_position
+from lms.learning.spreadsheets import as_csv
 from lms.models.learning import (
     Certificate,
+    CreditSource,
+    CreditStatus,
     Enrollment,
     EnrollmentStatus,
     SessionSignup,
@@ -439,3 +443,40 @@ def verify_certificate(request, code):
         {"certificate": certificate, "code": normalise_code(code)},
         status=200 if certificate else 404,
     )
+
+
+@login_required
+@require_safe
+def transcript_view(request):
+    """学时档案: a cadre's credit hours across all years, and as a spreadsheet (?format=csv)."""
+    cadre = cadre_of(request.user)
+    if cadre is None:
+        return render(request, "lms/my_learning.html", {"cadre": None})
+    years = transcript(cadre)
+    if request.GET.get("format") == "csv":
+        return transcript_csv(cadre, years)
+    return render(
+        request,
+        "lms/transcript.html",
+        {"cadre": cadre, "years": years, "sources": dict(CreditSource.choices)},
+    )
+
+
+def transcript_csv(cadre, years):
+    statuses, sources = dict(CreditStatus.choices), dict(CreditSource.choices)
+    rows = [[_("Year"), _("Date"), _("Title"), _("Source"), _("Hours"), _("Status")]]
+    for year in years:
+        for record in year.records:
+            rows.append(
+                [
+                    year.year,
+                    record.earned_on.isoformat(),
+                    record.title,
+                    str(sources.get(record.source, record.source)),
+                    float(record.hours),
+                    str(statuses.get(record.status, record.status)),
+                ]
+            )
+    response = HttpResponse(as_csv(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="transcript-{cadre.employee_id}.csv"'
+    return response

@@ -43,6 +43,7 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 
 from lms.errors import LmsError
+from lms.learning import spreadsheets
 from lms.people.models import CadreProfile, Department, Gender, PostCategory, Rank
 
 logger = logging.getLogger(__name__)
@@ -100,9 +101,7 @@ DATE = re.compile(
 )
 COMPACT_DATE = re.compile(r"(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})")
 YEAR = re.compile(r"(?P<year>\d{4})(?:\.0+|\s*年)?")
-FORMULA_START = "="
-# Spreadsheet programs run a cell that begins with one of these as a formula.
-DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = "="  # a formula in an imported cell is refused (the cell, not its value)
 
 
 class RosterError(LmsError):
@@ -1030,13 +1029,8 @@ def notify_roster_changed(cadre_ids: list[int]) -> None:
 
 
 def neutralise(value) -> str:
-    """A cell's text made safe for a spreadsheet: text a spreadsheet would run as a formula
-    (starting with = + - @, a tab or a carriage return, even after spaces) gets a leading
-    apostrophe, which shows it as text."""
-    text = "" if value is None else str(value)
-    if text.startswith(DANGEROUS_START) or text.lstrip(" ").startswith(DANGEROUS_START):
-        return "'" + text
-    return text
+    """A cell's text made safe for a spreadsheet (lms.learning.spreadsheets.neutralise)."""
+    return spreadsheets.neutralise("" if value is None else str(value))
 
 
 def problems_csv(problems: list[dict]) -> str:

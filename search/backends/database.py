@@ -18,6 +18,7 @@ A search costs two queries, whatever the size of the catalogue.
 
 import math
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -165,6 +166,10 @@ class Entry:
     document: dict  # without its lesson text
     head: tuple[str, str, str]  # title, keywords, summary, folded
     tags: frozenset[str]
+    # From the document, as attributes: read for every match of every search.
+    track: str = ""
+    delivery_mode: str = ""
+    prior: float = 0.0
 
 
 _CATALOGUE: dict = {"version": None, "entries": {}}
@@ -179,7 +184,14 @@ def catalogue() -> dict[int, Entry]:
         rows = IndexedCourse.objects.values_list("course_id", "document", *HEAD)
         for course_id, doc, *head in rows:
             doc.pop("text", None)
-            entries[course_id] = Entry(doc, tuple(head), frozenset(doc.get("tag_slugs", ())))
+            entries[course_id] = Entry(
+                doc,
+                tuple(head),
+                frozenset(doc.get("tag_slugs", ())),
+                doc["track"],
+                doc["delivery_mode"],
+                doc["prior"],
+            )
         _CATALOGUE.update(version=key, entries=entries)
     return _CATALOGUE["entries"]
 
@@ -263,7 +275,7 @@ class Ranking:
                     value = round(self.relevance(-1, mask), 1)
                     found = by_mask[mask] = (words, value)
                 words, value = found
-            keys[course_id] = (-words, -value, -entries[course_id].document["prior"], course_id)
+            keys[course_id] = (-words, -value, -entries[course_id].prior, course_id)
         return sorted(keys, key=keys.__getitem__)
 
 
@@ -351,26 +363,19 @@ class DatabaseSearchBackend(BaseSearchBackend):
             matches = dict.fromkeys(entries, 0)
         if query.tag:
             matches = {i: m for i, m in matches.items() if query.tag in entries[i].tags}
-        facets = {facet: {} for facet in FACETS}
-        for course_id in matches:
-            doc = entries[course_id].document
-            for facet in FACETS:
-                facets[facet][doc[facet]] = facets[facet].get(doc[facet], 0) + 1
-        if query.track or query.delivery_mode:
-            matches = {
-                i: m
-                for i, m in matches.items()
-                if (not query.track or entries[i].document["track"] == query.track)
-                and (
-                    not query.delivery_mode
-                    or entries[i].document["delivery_mode"] == query.delivery_mode
-                )
-            }
+        facets = {
+            facet: dict(Counter(getattr(entries[i], facet) for i in matches)) for facet in FACETS
+        }
+        if query.track:
+            matches = {i: m for i, m in matches.items() if entries[i].track == query.track}
+        if query.delivery_mode:
+            mode = query.delivery_mode
+            matches = {i: m for i, m in matches.items() if entries[i].delivery_mode == mode}
 
         if terms:
             ranked = ranking.order(matches, entries)
         else:
-            ranked = sorted(matches, key=lambda i: (-entries[i].document["prior"], i))
+            ranked = sorted(matches, key=lambda i: (-entries[i].prior, i))
         start = (query.page - 1) * query.page_size
         hits = [
             Hit.from_document(

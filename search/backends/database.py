@@ -123,7 +123,7 @@ class Lookup:
                 )
                 params = [value for i, t in enumerate(terms) for value in (1 << i, f'"{t}"')]
                 cursor.execute(
-                    f"SELECT course_id, SUM(bit) FROM ({parts}) GROUP BY course_id",  # noqa: S608  (placeholders only)
+                    f"SELECT course_id, SUM(bit) FROM ({parts}) GROUP BY course_id",  # noqa: S608  # nosec B608 (placeholders only)
                     params,
                 )
             return cursor.fetchall()

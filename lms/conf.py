@@ -36,6 +36,10 @@ DEFAULTS = {
     # A cadre's recommendation panel is cached this long (seconds) at most; any change to
     # their enrolments, consent, profile or to the catalogue drops it sooner.
     "LMS_RECOMMENDATION_CACHE_SECONDS": 5 * 60,
+    # Declared study hours (lms.learning.credits.declare): at most this many hours on one
+    # day, and evidence files (PDF, JPEG, PNG) up to this size.
+    "LMS_DECLARED_DAILY_CAP": 8,
+    "LMS_EVIDENCE_MAX_BYTES": 5 * 1024 * 1024,
     # "production" turns on the checks for committed keys and missing hosts.
     "DEPLOYMENT_ENVIRONMENT": "development",
 }

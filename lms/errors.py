@@ -132,3 +132,21 @@ class CampaignStateError(LmsError):
     code = "campaign_state"
     status = 409
     default_message = _("The campaign cannot do this in its present state.")
+
+
+class InvalidDeclaration(LmsError):
+    """Declared study hours that cannot be accepted; `problems` lists every reason."""
+
+    code = "invalid_declaration"
+    status = 400
+    default_message = _("The declaration could not be accepted; nothing was saved.")
+
+    def __init__(self, problems):
+        super().__init__(details=list(problems))
+        self.problems = self.details
+
+
+class DeclarationAlreadyDecided(LmsError):
+    code = "declaration_already_decided"
+    status = 409
+    default_message = _("This declaration has already been decided.")

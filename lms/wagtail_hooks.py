@@ -21,7 +21,8 @@ from lms.people.forms import DepartmentForm
 from lms.people.roles import is_counsellor
 from lms.people.separation import ROLE_CHANGED_HOOK
 from lms.targeting import admin as targeting_admin
-from lms.targeting import reminders
+from lms.targeting import declaration_urls, reminders
+from lms.targeting import declarations as declared_hours
 from lms.targeting import tasks as targeting_tasks
 from lms.targeting.admin import ScopedSnippetChooserViewSet, ScopedViewSetMixin
 from lms.targeting.roster import ROSTER_CHANGED_HOOK
@@ -151,6 +152,29 @@ def register_analytics_menu_item():
         name="learning-analytics",
         icon_name="table",
         order=260,
+    )
+
+
+class DeclarationsMenuItem(MenuItem):
+    """学时审核: for system and department administrators."""
+
+    def is_shown(self, request):
+        return declared_hours.may_decide(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_declaration_urls():
+    return [path("declarations/", include(declaration_urls, namespace="lms_declarations"))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_declarations_menu_item():
+    return DeclarationsMenuItem(
+        _("Declared hours"),
+        reverse_lazy("lms_declarations:queue"),
+        name="declared-hours",
+        icon_name="time",
+        order=258,
     )
 
 

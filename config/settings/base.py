@@ -184,9 +184,17 @@ STATICFILES_FINDERS = [
 STATIC_ROOT = BASE_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Evidence that cadres upload with declared study hours is personal: kept apart from MEDIA
+# (which a web server may serve to anyone) and handed out only by the views that check
+# who asks (lms.learning.views.declaration_evidence, lms.targeting.declarations).
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "evidence": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": "/no-public-url/"},
+    },
 }
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.apps import apps
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -265,6 +266,8 @@ def _plain(value):
         return value
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, FieldFile):
+        return value.name  # the file's name in storage; the file itself is not embedded
     return DjangoJSONEncoder().default(value)
 
 

@@ -6,8 +6,11 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from courses.models import CoursePage
+from lms.conf import lms_settings
+from lms.errors import DeclarationAlreadyDecided, InvalidDeclaration
 from lms.models.learning import (
     AnnualTarget,
     CreditPolicy,
@@ -61,23 +64,89 @@ def award_course_completion(enrollment: Enrollment, *, quiz_passed: bool) -> Cre
     return record
 
 
-def declare(cadre: CadreProfile, *, title: str, hours: Decimal, earned_on, note="") -> CreditRecord:
-    """A cadre declares hours earned elsewhere; they count once an administrator approves."""
+EVIDENCE_TYPES = {  # extension → how the file starts
+    "pdf": (b"%PDF-",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+}
+
+
+def declaration_problems(cadre, *, title, hours, earned_on, evidence=None) -> list[str]:
+    """Every reason these declared hours cannot be accepted, in the cadre's language."""
+    problems = []
+    if not (title or "").strip():
+        problems.append(_("Say what you studied."))
+    if hours is None or hours <= 0:
+        problems.append(_("The hours must be more than zero."))
+    if earned_on is None:
+        problems.append(_("Give the date of the study."))
+    elif earned_on > timezone.localdate():
+        problems.append(_("The date is in the future: declare hours once you have studied."))
+    cap = Decimal(lms_settings.LMS_DECLARED_DAILY_CAP)
+    if hours and earned_on and hours > 0:
+        already = CreditRecord.objects.filter(
+            cadre=cadre,
+            source=CreditSource.DECLARED,
+            earned_on=earned_on,
+            status__in=[CreditStatus.PENDING, CreditStatus.APPROVED],
+        ).aggregate(total=Sum("hours"))["total"] or Decimal("0")
+        if already + hours > cap:
+            problems.append(
+                _("At most %(cap)s hours can be declared for one day (%(already)s already are).")
+                % {"cap": cap, "already": already.normalize()}
+            )
+    if evidence is not None:
+        extension = evidence.name.rsplit(".", 1)[-1].lower() if "." in evidence.name else ""
+        head = evidence.read(16)
+        evidence.seek(0)
+        if extension not in EVIDENCE_TYPES or not head.startswith(EVIDENCE_TYPES[extension]):
+            problems.append(_("The evidence must be a PDF, JPEG or PNG file."))
+        if evidence.size > lms_settings.LMS_EVIDENCE_MAX_BYTES:
+            problems.append(
+                _("The evidence file is larger than %(mb)s MB.")
+                % {"mb": lms_settings.LMS_EVIDENCE_MAX_BYTES // (1024 * 1024)}
+            )
+    return problems
+
+
+def declare(
+    cadre: CadreProfile, *, title: str, hours: Decimal, earned_on, note="", evidence=None
+) -> CreditRecord:
+    """A cadre declares hours earned elsewhere (a lecture, a reading group, training at
+    another school); they count once an administrator approves. Refused as a whole, with
+    every reason (InvalidDeclaration), when anything is wrong."""
+    problems = declaration_problems(
+        cadre, title=title, hours=hours, earned_on=earned_on, evidence=evidence
+    )
+    if problems:
+        raise InvalidDeclaration(problems)
     return CreditRecord.objects.create(
         cadre=cadre,
-        title=title,
+        title=title.strip(),
         hours=hours,
         earned_on=earned_on,
         source=CreditSource.DECLARED,
         status=CreditStatus.PENDING,
         note=note,
+        evidence=evidence or "",
     )
 
 
-def decide(record: CreditRecord, *, approve: bool, by) -> CreditRecord:
+@transaction.atomic
+def decide(record: CreditRecord, *, approve: bool, by, reason: str = "") -> CreditRecord:
+    """Approve or reject declared hours, once; a rejection says why (the cadre reads it)."""
+    record = CreditRecord.objects.select_for_update().get(pk=record.pk)
+    if record.status != CreditStatus.PENDING:
+        raise DeclarationAlreadyDecided()
+    reason = (reason or "").strip()
+    if not approve and not reason:
+        raise InvalidDeclaration([_("Say why the hours are not approved: the cadre reads it.")])
     record.status = CreditStatus.APPROVED if approve else CreditStatus.REJECTED
     record.decided_by = by
-    record.save(update_fields=["status", "decided_by"])
+    record.decided_at = timezone.now()
+    record.decision_reason = reason[:300]
+    record.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
     return record
 
 

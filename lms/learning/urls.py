@@ -7,6 +7,12 @@ app_name = "lms"
 urlpatterns = [
     path("my/", views.my_learning, name="my_learning"),
     path("my/transcript/", views.transcript_view, name="transcript"),
+    path("my/credits/declare/", views.declare_view, name="declare"),
+    path(
+        "my/credits/declarations/<int:record_id>/evidence/",
+        views.declaration_evidence,
+        name="declaration_evidence",
+    ),
     path("my/certificates/<str:code>/", views.certificate_view, name="certificate"),
     path("my/courses/<int:course_id>/enrol/", views.enrol_view, name="enrol"),
     path("my/courses/<int:course_id>/withdraw/", views.withdraw_view, name="withdraw"),

@@ -17,7 +17,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import F
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -32,13 +32,14 @@ from lms.errors import (
     AttemptsExhausted,
     FeedbackNotAllowed,
     InvalidAnswers,
+    InvalidDeclaration,
     LmsError,
     NotACadre,
     QuizNotPassed,
     RequiredCourse,
 )
 from lms.learning.certificates import verify
-from lms.learning.credits import transcript, year_summary
+from lms.learning.credits import declare, transcript, year_summary
 from lms.learning.enrollment import available_course, enrol, enrollment_for, unenrol
 from lms.learning.feedback import leave_feedback
 from lms.learning.pages import RATINGS
@@ -49,6 +50,7 @@ from lms.learning.signups import cancel, open_session, sign_up, waitlist_positio
 from lms.learning.spreadsheets import as_csv
 from lms.models.learning import (
     Certificate,
+    CreditRecord,
     CreditSource,
     CreditStatus,
     Enrollment,
@@ -479,4 +481,82 @@ def transcript_csv(cadre, years):
             )
     response = HttpResponse(as_csv(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="transcript-{cadre.employee_id}.csv"'
+    return response
+
+
+# Declared study hours ---------------------------------------------------------------------
+
+
+class DeclarationForm(forms.Form):
+    title = forms.CharField(label=_("What you studied"), max_length=255)
+    earned_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    hours = forms.DecimalField(label=_("Hours"), max_digits=5, decimal_places=1, min_value=0)
+    note = forms.CharField(label=_("Note (optional)"), max_length=300, required=False)
+    evidence = forms.FileField(label=_("Evidence (PDF, JPEG or PNG, optional)"), required=False)
+
+
+@login_required
+@never_cache
+def declare_view(request):
+    """Declare study done elsewhere; it counts once the department approves it."""
+    cadre = cadre_of(request.user)
+    if cadre is None:
+        return render(request, "lms/my_learning.html", {"cadre": None})
+    form = DeclarationForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                declare(
+                    cadre,
+                    title=data["title"],
+                    hours=data["hours"],
+                    earned_on=data["earned_on"],
+                    note=data["note"],
+                    evidence=data["evidence"],
+                )
+            except InvalidDeclaration as error:
+                problems = error.problems
+            else:
+                messages.success(
+                    request, _("Your hours were declared; they count once they are approved.")
+                )
+                return redirect("lms:declare")
+        else:
+            problems = [error for errors in form.errors.values() for error in errors]
+    return render(
+        request,
+        "lms/declare.html",
+        {
+            "cadre": cadre,
+            "form": form,
+            "problems": problems,
+            "declarations": CreditRecord.objects.filter(
+                cadre=cadre, source=CreditSource.DECLARED
+            ).order_by("-created_at"),
+        },
+        status=400 if problems else 200,
+    )
+
+
+@login_required
+@require_safe
+def declaration_evidence(request, record_id):
+    """A cadre's own evidence file, to them only."""
+    cadre = cadre_of(request.user)
+    record = CreditRecord.objects.filter(pk=record_id, cadre=cadre).exclude(evidence="").first()
+    if cadre is None or record is None:
+        raise Http404
+    return evidence_response(record)
+
+
+def evidence_response(record):
+    """The evidence file, as a download that no cache keeps."""
+    response = FileResponse(
+        record.evidence.open("rb"),
+        as_attachment=True,
+        filename=record.evidence.name.rsplit("/", 1)[-1],
+    )
+    response["Cache-Control"] = "private, no-store"
     return response

@@ -241,6 +241,13 @@ class CreditStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
+def evidence_storage():
+    """PRIVATE_MEDIA_ROOT (settings.STORAGES["evidence"]), never the public media."""
+    from django.core.files.storage import storages
+
+    return storages["evidence"]
+
+
 class CreditRecordQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(status=CreditStatus.APPROVED)
@@ -274,9 +281,15 @@ class CreditRecord(models.Model):
         _("status"), max_length=10, choices=CreditStatus.choices, default=CreditStatus.APPROVED
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
+    # Declared hours: the cadre's evidence (private storage), and the decision on them.
+    evidence = models.FileField(
+        _("evidence"), upload_to="declarations/%Y/%m/", storage=evidence_storage, blank=True
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.CharField(_("reason"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CreditRecordQuerySet.as_manager()

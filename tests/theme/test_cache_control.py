@@ -67,6 +67,7 @@ def concrete(route: str, name: str, site) -> str:
         "restriction_id": 1,
         "page_view_restriction_id": 1,
         "page_id": site.course.pk,
+        "record_id": 1,
     }
     path = "/" + PARAMETER.sub(lambda match: str(values[match.group(1)]), route)
     assert "^" not in path and "(" not in path, f"add an example path for {name} ({route})"

@@ -150,3 +150,11 @@ class DeclarationAlreadyDecided(LmsError):
     code = "declaration_already_decided"
     status = 409
     default_message = _("This declaration has already been decided.")
+
+
+class CheckInRefused(LmsError):
+    """Checking in at a session's venue with its code did not work; the message says why."""
+
+    code = "check_in_refused"
+    status = 400
+    default_message = _("Check-in did not work.")

@@ -29,7 +29,7 @@ from .feedback import course_rating
 from .progress import record_visit
 from .quizzes import grade
 from .recommendations import recommendation_panel
-from .signups import seats_left, waitlist_position
+from .signups import check_in_open, seats_left, waitlist_position
 
 RATINGS = (1, 2, 3, 4, 5)
 
@@ -111,7 +111,7 @@ def session_rows(cadre: CadreProfile | None, sessions) -> list[dict]:
             for signup in SessionSignup.objects.filter(
                 cadre=cadre,
                 session__in=sessions,
-                status__in=[SignupStatus.ENROLLED, SignupStatus.WAITLISTED],
+                status__in=[SignupStatus.ENROLLED, SignupStatus.WAITLISTED, SignupStatus.ATTENDED],
             )
         }
     rows = []
@@ -126,6 +126,7 @@ def session_rows(cadre: CadreProfile | None, sessions) -> list[dict]:
                 "signup": signup,
                 "waitlist_position": waitlist_position(signup) if waiting else None,
                 "open": session.starts_at > now,
+                "check_in_open": check_in_open(session, now),
             }
         )
     return rows

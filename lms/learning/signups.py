@@ -1,11 +1,16 @@
 """Offline session sign-ups: seats up to capacity, then a first-come waiting list."""
 
+from datetime import UTC, timedelta
+
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
 
 from courses.models import CoursePage, OfflineSession
-from lms.errors import SessionNotAvailable
+from lms.errors import CheckInRefused, SessionNotAvailable
 from lms.learning.enrollment import enrol
 from lms.models.learning import SessionSignup, SignupStatus
 from lms.people.models import CadreProfile
@@ -105,3 +110,73 @@ def record_attendance(signup: SessionSignup) -> SessionSignup:
         timezone.localdate(signup.session.starts_at),
     )
     return signup
+
+
+# Check-in at the venue -------------------------------------------------------------------
+
+CHECK_IN_OPENS = timedelta(minutes=30)  # before the session starts
+CHECK_IN_TRIES = 5  # wrong codes per cadre and session before check-in is closed to them
+
+
+def check_in_code(session: OfflineSession) -> str:
+    """Six digits the instructor shows at the venue. Derived from SECRET_KEY and the
+    session (no table holds it, every server agrees on it); a moved session gets a new one."""
+    digest = salted_hmac("lms.check-in", f"{session.pk}:{session.starts_at.isoformat()}")
+    return f"{int(digest.hexdigest()[:12], 16) % 1_000_000:06d}"
+
+
+def check_in_open(session: OfflineSession, now=None) -> bool:
+    now = now or timezone.now()
+    return session.starts_at - CHECK_IN_OPENS <= now <= session.ends_at
+
+
+def check_in(cadre: CadreProfile, session: OfflineSession, code: str) -> SessionSignup:
+    """A seated cadre checks in with the session's code: attended, hours awarded once.
+    Refused (CheckInRefused, nothing changed) outside the session's time, without a seat,
+    with a wrong code, and after CHECK_IN_TRIES wrong codes."""
+    if not check_in_open(session):
+        raise CheckInRefused(
+            _("Check-in opens 30 minutes before the session starts and closes when it ends.")
+        )
+    signup = SessionSignup.objects.filter(session=session, cadre=cadre, status__in=SEATED).first()
+    if signup is None:
+        raise CheckInRefused(_("You have no seat in this session, so you cannot check in."))
+    tries_key = f"lms:check-in-tries:{session.pk}:{cadre.pk}"
+    if cache.get(tries_key, 0) >= CHECK_IN_TRIES:
+        raise CheckInRefused(
+            _("Too many wrong codes: please ask the instructor to mark your attendance.")
+        )
+    if not constant_time_compare((code or "").strip(), check_in_code(session)):
+        cache.set(tries_key, cache.get(tries_key, 0) + 1, timeout=24 * 60 * 60)
+        raise CheckInRefused(_("That is not this session's code. Check it and try again."))
+    return record_attendance(signup)
+
+
+def session_calendar(session: OfflineSession, host: str) -> str:
+    """The session as an iCalendar event (RFC 5545), for the cadre's own calendar."""
+
+    def stamp(moment):
+        return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+    def text(value: str) -> str:
+        return (
+            value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+        )
+
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Xinyu//Offline sessions//ZH",
+        "CALSCALE:GREGORIAN",
+        "BEGIN:VEVENT",
+        f"UID:session-{session.pk}@{host}",
+        f"DTSTAMP:{stamp(timezone.now())}",
+        f"DTSTART:{stamp(session.starts_at)}",
+        f"DTEND:{stamp(session.ends_at)}",
+        f"SUMMARY:{text(session.page.title)}",
+        f"LOCATION:{text(session.place)}",
+        *([f"DESCRIPTION:{text(session.note)}"] if session.note else []),
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    return "\r\n".join(lines) + "\r\n"

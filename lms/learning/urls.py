@@ -33,6 +33,12 @@ urlpatterns = [
         name="session_sign_up",
     ),
     path("my/sessions/<int:session_id>/cancel/", views.session_cancel_view, name="session_cancel"),
+    path("my/sessions/<int:session_id>/check-in/", views.check_in_view, name="check_in"),
+    path(
+        "my/sessions/<int:session_id>/calendar.ics",
+        views.session_calendar_view,
+        name="session_calendar",
+    ),
     path("certificates/", views.certificate_lookup, name="certificate_lookup"),
     path("certificates/<str:code>/", views.verify_certificate, name="verify_certificate"),
 ]

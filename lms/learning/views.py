@@ -30,6 +30,7 @@ from wagtail import hooks
 from lms.errors import (
     AlreadyCompleted,
     AttemptsExhausted,
+    CheckInRefused,
     FeedbackNotAllowed,
     InvalidAnswers,
     InvalidDeclaration,
@@ -46,7 +47,16 @@ from lms.learning.pages import RATINGS
 from lms.learning.progress import complete_lesson, course_of, live_lesson
 from lms.learning.quizzes import submit_attempt
 from lms.learning.recommendations import recommendation_panel
-from lms.learning.signups import cancel, open_session, sign_up, waitlist_position
+from lms.learning.signups import (
+    SEATED,
+    cancel,
+    check_in,
+    check_in_open,
+    open_session,
+    session_calendar,
+    sign_up,
+    waitlist_position,
+)
 from lms.learning.spreadsheets import as_csv
 from lms.models.learning import (
     Certificate,
@@ -559,4 +569,59 @@ def evidence_response(record):
         filename=record.evidence.name.rsplit("/", 1)[-1],
     )
     response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# At the venue and in the calendar ---------------------------------------------------------
+
+
+def seated_session(cadre, session_id):
+    """The session, if the cadre has a seat in it (else 404)."""
+    signup = (
+        SessionSignup.objects.select_related("session__page")
+        .filter(session_id=session_id, cadre=cadre, status__in=SEATED)
+        .first()
+    )
+    if signup is None:
+        raise Http404
+    return signup.session
+
+
+@login_required
+@never_cache
+def check_in_view(request, session_id):
+    """签到: a seated cadre enters the code shown at the venue; attendance is recorded."""
+    cadre = cadre_of(request.user)
+    if cadre is None:
+        raise Http404
+    session = seated_session(cadre, session_id)
+    problem = ""
+    if request.method == "POST":
+        try:
+            check_in(cadre, session, request.POST.get("code", ""))
+        except CheckInRefused as error:
+            problem = str(error.message)
+        else:
+            messages.success(request, _("You are checked in; the session's hours are yours."))
+            return redirect(session.page.get_url(request) + "#sessions")
+    return render(
+        request,
+        "lms/check_in.html",
+        {"session": session, "problem": problem, "open": check_in_open(session)},
+        status=400 if problem else 200,
+    )
+
+
+@login_required
+@require_safe
+def session_calendar_view(request, session_id):
+    """The session as an .ics file for the cadre's calendar (seated cadres only)."""
+    cadre = cadre_of(request.user)
+    if cadre is None:
+        raise Http404
+    session = seated_session(cadre, session_id)
+    response = HttpResponse(
+        session_calendar(session, request.get_host()), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="session-{session.pk}.ics"'
     return response

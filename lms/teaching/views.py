@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lms.analytics import exports
+from lms.learning.signups import check_in_code
 from lms.models.analytics import AnalyticsExport
 from lms.models.learning import EnrollmentStatus, SignupStatus
 
@@ -111,6 +112,7 @@ def attendance(request, course_id, session_id):
             "signups": attendance_sheet.sheet(session),
             "problems": problems,
             "statuses": dict(SignupStatus.choices),
+            "check_in_code": check_in_code(session),
         },
         status=400 if problems else 200,
     )

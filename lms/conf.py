@@ -40,6 +40,9 @@ DEFAULTS = {
     # day, and evidence files (PDF, JPEG, PNG) up to this size.
     "LMS_DECLARED_DAILY_CAP": 8,
     "LMS_EVIDENCE_MAX_BYTES": 5 * 1024 * 1024,
+    # A TrueType font embedded in PDF certificates for their Chinese text (Debian's
+    # fonts-wqy-zenhei); without the file, Adobe's STSong-Light is named instead.
+    "LMS_CERTIFICATE_FONT": "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
     # "production" turns on the checks for committed keys and missing hosts.
     "DEPLOYMENT_ENVIRONMENT": "development",
 }

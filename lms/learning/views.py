@@ -39,7 +39,7 @@ from lms.errors import (
     QuizNotPassed,
     RequiredCourse,
 )
-from lms.learning.certificates import verify
+from lms.learning.certificates import certificate_pdf, verify
 from lms.learning.credits import declare, transcript, year_summary
 from lms.learning.enrollment import available_course, enrol, enrollment_for, unenrol
 from lms.learning.feedback import leave_feedback
@@ -413,6 +413,14 @@ def certificate_view(request, code):
     verify_url = request.build_absolute_uri(
         reverse("lms:verify_certificate", args=[certificate.code])
     )
+    if request.GET.get("format") == "pdf":
+        response = HttpResponse(
+            certificate_pdf(certificate, verify_url), content_type="application/pdf"
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="certificate-{certificate.code}.pdf"'
+        )
+        return response
     return render(
         request, "lms/certificate.html", {"certificate": certificate, "verify_url": verify_url}
     )

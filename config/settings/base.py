@@ -269,6 +269,13 @@ LMS_CERTIFICATE_LOOKUP_WINDOW = env_int(
 # Behind the intranet's reverse proxy REMOTE_ADDR is the proxy: without this, one
 # address's lockout would lock everyone out.
 LMS_PROXY_COUNT = env_int("LMS_PROXY_COUNT", LMS_DEFAULTS["LMS_PROXY_COUNT"])
+# Recommendations' cache, declared hours, PDF certificates (lms/conf.py says more).
+LMS_RECOMMENDATION_CACHE_SECONDS = env_int(
+    "LMS_RECOMMENDATION_CACHE_SECONDS", LMS_DEFAULTS["LMS_RECOMMENDATION_CACHE_SECONDS"]
+)
+LMS_DECLARED_DAILY_CAP = env_int("LMS_DECLARED_DAILY_CAP", LMS_DEFAULTS["LMS_DECLARED_DAILY_CAP"])
+LMS_EVIDENCE_MAX_BYTES = env_int("LMS_EVIDENCE_MAX_BYTES", LMS_DEFAULTS["LMS_EVIDENCE_MAX_BYTES"])
+LMS_CERTIFICATE_FONT = env_str("LMS_CERTIFICATE_FONT", LMS_DEFAULTS["LMS_CERTIFICATE_FONT"])
 # 学习分析: small-cell thresholds and the largest site built while the dashboard waits.
 LMS_ANALYTICS_K = env_int("LMS_ANALYTICS_K", LMS_DEFAULTS["LMS_ANALYTICS_K"])
 LMS_ANALYTICS_K_HEALTH = env_int("LMS_ANALYTICS_K_HEALTH", LMS_DEFAULTS["LMS_ANALYTICS_K_HEALTH"])

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from lms.assessments import records
 from lms.assessments.instruments import plain_factor_names
 from lms.assessments.records import open_follow_ups_for, read_assessments
 from lms.assessments.scoring import CRISIS, ELEVATED, HIGH, NORMAL, current_scores
@@ -155,7 +156,11 @@ def cadre_results(request, cadre_id):
         results = read_assessments(request.user, cadre)  # checks consent and audits the read
     except PermissionDenied:
         return denied(request)
-    follow_ups = FollowUp.objects.filter(cadre=cadre).exclude(status=FollowUpStatus.CLOSED)
+    follow_ups = (
+        FollowUp.objects.filter(cadre=cadre)
+        .exclude(status=FollowUpStatus.CLOSED)
+        .prefetch_related("notes")
+    )
     return render(
         request,
         "lms/counsellor/cadre.html",
@@ -163,8 +168,30 @@ def cadre_results(request, cadre_id):
             "cadre": cadre,
             "rows": [result_row(assessment) for assessment in results],
             "follow_ups": list(follow_ups),
+            "contact": records.counsellor_contact(request.user, cadre),
         },
     )
+
+
+@counsellor_only
+@require_POST
+def follow_up_note(request, pk):
+    """Add a private note to a follow-up (encrypted, audited), back to the cadre's page."""
+    follow_up = FollowUp.objects.select_related("cadre").filter(pk=pk).first()
+    if follow_up is None:
+        return denied(request)
+    try:
+        records.add_follow_up_note(request.user, follow_up, request.POST.get("text", ""))
+    except PermissionDenied:
+        return denied(request)
+    except ValueError:
+        messages.error(request, _("Write the note first."))
+    else:
+        messages.success(
+            request,
+            _("The note is saved. Counsellors see it, and the cadre in their data export."),
+        )
+    return redirect("lms_counsellor:cadre", cadre_id=follow_up.cadre_id)
 
 
 # Handling a follow-up --------------------------------------------------------------------

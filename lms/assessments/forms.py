@@ -23,6 +23,11 @@ class ConsentForm(forms.Form):
         label=_("Counsellors may see my results and contact me."),
         required=False,
     )
+    contact = forms.CharField(
+        label=_("How a counsellor may reach me (phone, office; optional, only with sharing)"),
+        max_length=200,
+        required=False,
+    )
 
 
 def item_field(number: int) -> str:

@@ -179,6 +179,16 @@ REGISTRY: tuple[Declaration, ...] = (
         ),
     ),
     Declaration(
+        "lms.FollowUpNote",
+        section="follow_up_notes",
+        cadre="follow_up__cadre",
+        exclude=("key_id", "author"),
+        reason=_(
+            "Kept with the follow-up it belongs to, as a counsellor's duty-of-care record; "
+            "the cadre receives every note in their export (PIPL Art. 45)."
+        ),
+    ),
+    Declaration(
         "lms.AuditLog",
         section="access_log",
         cadre="subject",

@@ -22,6 +22,7 @@ from lms.models.assessment import (
     AuditAction,
     AuditLog,
     FollowUp,
+    FollowUpNote,
     FollowUpStatus,
     Instrument,
     ProfileRules,
@@ -50,13 +51,17 @@ def active_consent(cadre: CadreProfile) -> AssessmentConsent | None:
 
 
 @transaction.atomic
-def give_consent(cadre: CadreProfile, *, share_with_counsellor: bool, purpose: str):
+def give_consent(
+    cadre: CadreProfile, *, share_with_counsellor: bool, purpose: str, contact: str = ""
+):
     AssessmentConsent.objects.active().filter(cadre=cadre).update(withdrawn_at=timezone.now())
     consent = AssessmentConsent.objects.create(
         cadre=cadre,
         notice_version=NOTICE_VERSION,
         purpose=purpose,
         share_with_counsellor=share_with_counsellor,
+        # How to reach the cadre is kept only with the permission to do so.
+        contact=(contact or "").strip()[:200] if share_with_counsellor else "",
     )
     audit(cadre.user, cadre, AuditAction.CONSENT, f"consent:{consent.pk}")
     return consent
@@ -256,6 +261,28 @@ def read_assessments(viewer, cadre: CadreProfile) -> list[Assessment]:
     if viewer.pk != cadre.user_id:
         audit(viewer, cadre, AuditAction.VIEW, f"assessments:{len(assessments)}")
     return assessments
+
+
+def counsellor_contact(viewer, cadre: CadreProfile) -> str:
+    """How the cadre asked to be reached, for a counsellor who may read their results
+    (active consent that shares); "" for everyone else."""
+    if viewer.pk == cadre.user_id or not can_read(viewer, cadre):
+        return ""
+    consent = active_consent(cadre)
+    return consent.contact if consent and consent.share_with_counsellor else ""
+
+
+def add_follow_up_note(counsellor, follow_up: FollowUp, text: str) -> FollowUpNote:
+    """A counsellor's note on a follow-up of a cadre whose results they may read: stored
+    encrypted, its writing audited (never its text)."""
+    text = (text or "").strip()
+    if not text:
+        raise ValueError("empty note")
+    if not can_read(counsellor, follow_up.cadre) or counsellor.pk == follow_up.cadre.user_id:
+        raise PermissionDenied
+    note = FollowUpNote.objects.create(follow_up=follow_up, author=counsellor, text=text[:4000])
+    audit(counsellor, follow_up.cadre, AuditAction.NOTE, f"follow-up:{follow_up.pk}")
+    return note
 
 
 def read_assessment(viewer, assessment_id: int) -> Assessment:

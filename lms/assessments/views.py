@@ -252,7 +252,10 @@ def consent(request, cadre):
         form = ConsentForm(request.POST)
         if form.is_valid():
             assessments.give_consent(
-                cadre, share_with_counsellor=form.cleaned_data["share"], purpose=str(PURPOSE)
+                cadre,
+                share_with_counsellor=form.cleaned_data["share"],
+                purpose=str(PURPOSE),
+                contact=form.cleaned_data["contact"],
             )
             messages.success(request, _("Thank you. Your consent is recorded."))
             return redirect(safe_next(request, reverse("lms_assessment:index")))

@@ -58,6 +58,9 @@ class AssessmentConsent(models.Model):
     share_with_counsellor = models.BooleanField(
         _("counsellors may see my results and contact me"), default=False
     )
+    # How a counsellor may reach the cadre (phone, office), given with the sharing above;
+    # shown to counsellors only while this consent is active and shares.
+    contact = models.CharField(_("how a counsellor may reach me"), max_length=200, blank=True)
     granted_at = models.DateTimeField(_("granted at"), default=timezone.now)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
 
@@ -160,6 +163,33 @@ class FollowUp(models.Model):
         return f"follow-up {self.pk}"
 
 
+class FollowUpNote(models.Model):
+    """A counsellor's private note on a follow-up: what was said, what was agreed.
+    Encrypted like the answers; writing one is audited; the cadre's export includes them."""
+
+    follow_up = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = EncryptedJSONField(_("note"))
+    key_id = models.CharField(max_length=20, editable=False)
+    created_at = models.DateTimeField(_("written at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("follow-up note")
+        verbose_name_plural = _("follow-up notes")
+
+    def __str__(self):
+        return f"note {self.pk} on follow-up {self.follow_up_id}"
+
+    def save(self, *args, **kwargs):
+        from lms.assessments.crypto import primary_key_id
+
+        self.key_id = primary_key_id()
+        super().save(*args, **kwargs)
+
+
 class AuditAction(models.TextChoices):
     VIEW = "view", _("Viewed")
     EXPORT = "export", _("Exported")
@@ -170,6 +200,7 @@ class AuditAction(models.TextChoices):
     WITHDRAW = "withdraw", _("Consent withdrawn")
     RULES = "rules", _("Rules changed")
     ROTATE = "rotate", _("Key rotated")
+    NOTE = "note", _("Follow-up note written")
 
 
 class AuditLog(models.Model):

@@ -2,7 +2,13 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from lms.assessments.crypto import primary_key_id
-from lms.models.assessment import Assessment, AuditAction, AuditLog, PsychProfile
+from lms.models.assessment import (
+    Assessment,
+    AuditAction,
+    AuditLog,
+    FollowUpNote,
+    PsychProfile,
+)
 
 
 class Command(BaseCommand):
@@ -14,7 +20,12 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         primary = primary_key_id()
         total = 0
-        for model, fields in ((Assessment, ["answers", "scores"]), (PsychProfile, ["data"])):
+        encrypted = (
+            (Assessment, ["answers", "scores"]),
+            (PsychProfile, ["data"]),
+            (FollowUpNote, ["text"]),
+        )
+        for model, fields in encrypted:
             stale = model.objects.exclude(key_id=primary)
             for pk in stale.values_list("pk", flat=True).iterator():
                 with transaction.atomic():

@@ -22,7 +22,7 @@ from django.contrib.auth.models import Group
 from django.urls import NoReverseMatch, get_resolver, reverse
 
 from lms.assessments import records as assessments
-from lms.models import Assessment, AssessmentConsent, AuditLog, FollowUpStatus
+from lms.models import Assessment, AssessmentConsent, AuditLog, FollowUpNote, FollowUpStatus
 from lms.people.roles import DEPARTMENT_ADMINS, INSTRUCTORS, counsellors_group
 from tests.factories import (
     CANARIES,
@@ -58,6 +58,7 @@ def url_args(name: str, subject) -> list:
         "lms_assessment:result": [subject.assessment.pk],
         "lms_counsellor:cadre": [subject.cadre.pk],
         "lms_counsellor:follow_up": [subject.follow_up.pk],
+        "lms_counsellor:follow_up_note": [subject.follow_up.pk],
     }.get(name, [])
 
 
@@ -72,6 +73,7 @@ URLS = [
     Url("lms_counsellor:worklist", COUNSELLOR),
     Url("lms_counsellor:cadre", NAMED, shows_scores=True),
     Url("lms_counsellor:follow_up", NAMED, post_only=True),
+    Url("lms_counsellor:follow_up_note", NAMED, post_only=True),
 ]
 URL_BY_NAME = {url.name: url for url in URLS}
 
@@ -235,8 +237,8 @@ def test_zero_of_n_unauthorised_reads_succeed(client, world):
             succeeded.append(f"{name} as {role}")
         failures += [f"{name} as {role}: {p}" for p in problems_with(world, role, url, response)]
 
-    assert len(CELLS) == len(ROLES) * len(URLS) == 80
-    assert len(unauthorised) == 72  # all but the owner's 7 and the sharing counsellor's 1
+    assert len(CELLS) == len(ROLES) * len(URLS) == 88
+    assert len(unauthorised) == 80  # all but the owner's 7 and the sharing counsellor's 1
     assert succeeded == [], f"{len(succeeded)} of {len(unauthorised)} unauthorised reads succeeded"
     assert failures == []
 
@@ -257,13 +259,20 @@ def test_every_assessment_and_counsellor_url_has_rows():
 
 # Writes: nobody but the owner (or a counsellor, for a follow-up) changes anything --------
 
-WRITES = ["lms_counsellor:follow_up", "lms_assessment:delete", "lms_assessment:consent"]
+WRITES = [
+    "lms_counsellor:follow_up",
+    "lms_counsellor:follow_up_note",
+    "lms_assessment:delete",
+    "lms_assessment:consent",
+]
 WRITE_CELLS = [(role, name) for name in WRITES for role in ROLES]
 
 
 def write_allowed(role: str, name: str) -> bool:
     if name == "lms_counsellor:follow_up":
         return role in COUNSELLOR_ROLES  # a follow-up holds no score; any counsellor handles it
+    if name == "lms_counsellor:follow_up_note":
+        return role == "counsellor_with_sharing"  # notes sit beside the results they concern
     return role == "owner"
 
 
@@ -274,6 +283,7 @@ def test_write_cell(client, world, role, url_name):
     subject = world.subjects[subject_key(role)]
     data = {
         "lms_counsellor:follow_up": {"status": "closed"},
+        "lms_counsellor:follow_up_note": {"text": "随访记录"},
         "lms_assessment:delete": {},
         "lms_assessment:consent": {"action": "withdraw"},
     }[url_name]
@@ -283,7 +293,7 @@ def test_write_cell(client, world, role, url_name):
     if role == "anonymous":
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
-    elif url_name == "lms_counsellor:follow_up" and not allowed:
+    elif url_name.startswith("lms_counsellor:follow_up") and not allowed:
         assert response.status_code == 403
     else:
         assert response.status_code in (302, 403), response.status_code
@@ -292,6 +302,8 @@ def test_write_cell(client, world, role, url_name):
     if url_name == "lms_counsellor:follow_up":
         subject.follow_up.refresh_from_db()
         assert (subject.follow_up.status == FollowUpStatus.CLOSED) is allowed
+    elif url_name == "lms_counsellor:follow_up_note":
+        assert FollowUpNote.objects.filter(follow_up=subject.follow_up).exists() is allowed
     elif url_name == "lms_assessment:delete":
         kept = Assessment.objects.filter(cadre=subject.cadre).exists()
         assert kept is not allowed

@@ -25,6 +25,8 @@ from lms.models import (
     CadreProfile,
     Campaign,
     CampaignAssignment,
+    FollowUp,
+    FollowUpNote,
     QuizAttempt,
     Reminder,
 )
@@ -124,6 +126,10 @@ def a_cadre_with_everything():
     sign_up(cadre, session)
     assessments.give_consent(cadre, share_with_counsellor=True, purpose="测试")
     assessments.submit(cadre, "scl90", {**dict.fromkeys(range(1, 91), 1), 15: 2})
+    follow_up = FollowUp.objects.filter(cadre=cadre).first() or FollowUp.objects.create(
+        cadre=cadre, due_at=timezone.now()
+    )
+    FollowUpNote.objects.create(follow_up=follow_up, text="已联系")
     ApiToken.issue(cadre.user, "门户")
     # A required course from a campaign, and the reminder sent about it.
     audience = Audience.objects.create(name=f"审计 {cadre.pk}")

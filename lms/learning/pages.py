@@ -26,7 +26,7 @@ from lms.people.roles import cadre_of
 
 from .enrollment import enrollment_for
 from .feedback import course_rating
-from .progress import record_visit
+from .progress import record_visit, resume_anchor
 from .quizzes import grade
 from .recommendations import recommendation_panel
 from .signups import check_in_open, seats_left, waitlist_position
@@ -74,6 +74,7 @@ def course_page_context(request, course, lessons, sessions) -> dict:
             .filter(course=course)
             .select_related("last_lesson")
             .with_progress()
+            .with_resume()
             .first()
         )
     if enrollment is not None and enrollment.status == EnrollmentStatus.WITHDRAWN:
@@ -82,7 +83,7 @@ def course_page_context(request, course, lessons, sessions) -> dict:
         lesson = enrollment.last_lesson
         context["enrollment"] = enrollment
         context["resume_url"] = (
-            lesson.get_url(request)
+            lesson.get_url(request) + resume_anchor(enrollment.resume_at)
             if lesson is not None and lesson.live
             else (lessons[0].get_url(request) if lessons else None)
         )

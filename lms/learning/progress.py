@@ -1,11 +1,21 @@
 """Lesson progress and course completion."""
 
+import re
+
 from django.db import transaction
 from django.utils import timezone
 
 from courses.models import CoursePage, LessonPage
 from lms.errors import LessonNotFound, QuizNotPassed
 from lms.models.learning import Enrollment, EnrollmentStatus, LessonProgress, QuizAttempt
+
+# A lesson's parts are its blocks, anchored by their ids (courses/lesson_page.html).
+PART = re.compile(r"b-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def resume_anchor(position: str | None) -> str:
+    """ "#b-…" for a stored position that names a lesson part, else "" (old or odd values)."""
+    return f"#{position}" if position and PART.fullmatch(position) else ""
 
 
 def live_lesson(lesson_id: int) -> LessonPage:

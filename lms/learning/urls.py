@@ -18,6 +18,11 @@ urlpatterns = [
     path("my/courses/<int:course_id>/withdraw/", views.withdraw_view, name="withdraw"),
     path("my/courses/<int:course_id>/feedback/", views.feedback_view, name="leave_feedback"),
     path(
+        "my/lessons/<int:lesson_id>/position/",
+        views.lesson_position_view,
+        name="lesson_position",
+    ),
+    path(
         "my/lessons/<int:lesson_id>/complete/",
         views.complete_lesson_view,
         name="complete_lesson",

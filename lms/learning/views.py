@@ -44,7 +44,14 @@ from lms.learning.credits import declare, transcript, year_summary
 from lms.learning.enrollment import available_course, enrol, enrollment_for, unenrol
 from lms.learning.feedback import leave_feedback
 from lms.learning.pages import RATINGS
-from lms.learning.progress import complete_lesson, course_of, live_lesson
+from lms.learning.progress import (
+    PART,
+    complete_lesson,
+    course_of,
+    live_lesson,
+    record_visit,
+    resume_anchor,
+)
 from lms.learning.quizzes import submit_attempt
 from lms.learning.recommendations import recommendation_panel
 from lms.learning.signups import (
@@ -297,12 +304,25 @@ def session_cancel_view(request, cadre, session_id):
 
 
 def resume_url(enrollment: Enrollment, request) -> str:
-    """Where "continue" goes. Needs last_lesson and course selected; with the request,
-    Wagtail caches the site root paths, so rows add no queries."""
+    """Where "continue" goes: the last lesson, at the part the cadre last read there.
+    Needs last_lesson and course selected (and the `resume_at` annotation for the part);
+    with the request, Wagtail caches the site root paths, so rows add no queries."""
     lesson = enrollment.last_lesson
     if lesson is not None and lesson.live:
-        return lesson.get_url(request)
+        return lesson.get_url(request) + resume_anchor(getattr(enrollment, "resume_at", ""))
     return enrollment.course.get_url(request)
+
+
+@cadre_action
+def lesson_position_view(request, cadre, lesson_id):
+    """Where the cadre is in a lesson (theme/js/position.js sends it as they read)."""
+    lesson = live_lesson(lesson_id)
+    enrollment = enrollment_for(cadre, course_of(lesson))
+    part = request.POST.get("pos", "")
+    if not PART.fullmatch(part) or part[2:] not in {block.id for block in lesson.body}:
+        return HttpResponse(status=400)
+    record_visit(enrollment, lesson, part)
+    return HttpResponse(status=204)
 
 
 def certificate_or_none(enrollment: Enrollment) -> Certificate | None:
@@ -327,6 +347,7 @@ def my_learning(request):
         .exclude(status=EnrollmentStatus.WITHDRAWN)
         .with_course()
         .with_progress()
+        .with_resume()
         .select_related("certificate")
         .order_by(F("last_activity_at").desc(nulls_last=True), "-enrolled_at")
     )

@@ -38,6 +38,16 @@ class EnrollmentQuerySet(models.QuerySet):
     def with_course(self):
         return self.select_related("course", "last_lesson")
 
+    def with_resume(self):
+        """Annotate `resume_at`: the part of the last lesson the cadre last read there."""
+        return self.annotate(
+            resume_at=models.Subquery(
+                LessonProgress.objects.filter(
+                    enrollment=models.OuterRef("pk"), lesson=models.OuterRef("last_lesson")
+                ).values("position")[:1]
+            )
+        )
+
     def with_progress(self):
         """Annotate, in the same query, the lessons that count towards completion and how
         many of them are done: the required ones, or all when none is required."""

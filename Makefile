@@ -53,6 +53,7 @@ bench: install
 	$(BIN)/python bench/relevance.py
 	$(BIN)/python bench/targeting.py
 	$(BIN)/python bench/analytics.py
+	$(BIN)/python bench/editors.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 static .pytest_cache

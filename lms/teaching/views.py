@@ -1,7 +1,6 @@
 """The course report's admin pages (mounted under /admin/courses/ by lms.wagtail_hooks)."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -46,8 +45,7 @@ def course(request, course_id):
     status = request.GET.get("status", "")
     if status not in STATUS_LABELS:
         status = ""
-    learners = Paginator(report.learner_rows(course, scope, status), report.PAGE_SIZE)
-    page = learners.get_page(request.GET.get("page"))
+    page = report.learner_page(course, scope, status, request.GET.get("page"))
     return TemplateResponse(
         request,
         "lms/admin/course_report.html",

@@ -9,6 +9,7 @@ from django.db import transaction
 from courses.demo import seed_catalogue
 from courses.models import CatalogueHomePage, CoursePage, CurriculumPage
 from lms.demo.assessments import seed_assessments
+from lms.demo.feedback import seed_feedback
 from lms.demo.learning import seed_learning
 from lms.demo.population import seed_departments, seed_population
 from lms.demo.targeting import seed_targeting
@@ -89,8 +90,9 @@ class Command(BaseCommand):
                 )
             with self.step(3, f"a population of {cadres} cadres"):
                 new_cadres = seed_population(cadres, password)
-            with self.step(4, "a year of learning"):
+            with self.step(4, "a year of learning, with ratings"):
                 learning = seed_learning()
+                rated = seed_feedback()
             with self.step(5, "counsellor and department administrator"):
                 counsellor = ensure_user(
                     "counsellor", password, first_name="周心怡", email="counsellor@xinyu.invalid"
@@ -119,7 +121,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Learning history: {learning.enrollments} enrollments "
                 f"({learning.completed} completed), {learning.quiz_attempts} quiz attempts, "
-                f"{learning.certificates} certificates."
+                f"{learning.certificates} certificates, {rated} new ratings."
             )
         if assessed.consents:
             self.stdout.write(

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 from django.utils import timezone
 
 from courses.models import CurriculumPage, LessonPage, Track
@@ -242,3 +243,21 @@ def test_a_larger_population_only_adds_the_new_cadres(seeded):
     assert len(new_cadres) == 20 and new_cadres.isdisjoint(old_cadres)
     # Every population cadre and the demo account have a history.
     assert len(old_cadres | new_cadres) == 321
+
+
+def test_a_share_of_completed_courses_is_rated_and_seeding_again_adds_none(seeded):
+    from django.db.models import Avg
+
+    from lms.demo.feedback import seed_feedback
+    from lms.models import CourseFeedback
+
+    completed = Enrollment.objects.filter(status=EnrollmentStatus.COMPLETED)
+    ratings = CourseFeedback.objects.all()
+    share = ratings.count() / completed.count()
+    assert 0.3 < share < 0.5  # about 40 %
+    assert 3.8 < ratings.aggregate(a=Avg("rating"))["a"] < 4.6  # mostly 4 and 5 stars
+    assert ratings.exclude(comment="").exists()
+    # Rated on completing, never before it.
+    assert not ratings.filter(created_at__lt=F("enrollment__completed_at")).exists()
+    assert not ratings.exclude(enrollment__status=EnrollmentStatus.COMPLETED).exists()
+    assert seed_feedback() == 0

@@ -111,7 +111,29 @@ def english_in(html: str, content: set[str]) -> list[str]:
 
 
 @pytest.fixture
-def instructor(site, django_user_model):
+def session(site):
+    """An offline session with a seated cadre, for the attendance sheet."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from courses.models import OfflineSession
+    from lms.models import SessionSignup
+
+    start = timezone.now() + timedelta(days=2)
+    site.session = OfflineSession.objects.create(
+        page=site.course,
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        place="党校",
+        capacity=5,
+    )
+    SessionSignup.objects.create(session=site.session, cadre=site.cadre, status="enrolled")
+    return site.session
+
+
+@pytest.fixture
+def instructor(site, session, django_user_model):
     user = django_user_model.objects.create_user("instructor", password="pw-i-123")
     user.groups.add(instructors_group(site.home))
     return user
@@ -134,6 +156,7 @@ def screens(site) -> list[str]:
         "/admin/account/",
         "/admin/courses/reports/",
         f"/admin/courses/{site.course.pk}/report/",
+        f"/admin/courses/{site.course.pk}/sessions/{site.session.pk}/attendance/",
         "/admin/analytics/",
         "/admin/reports/locked/",
         "/admin/reports/site-history/",
@@ -141,7 +164,12 @@ def screens(site) -> list[str]:
 
 
 # Not walked: /admin/sites/, whose columns Wagtail labels from field names (site_name).
-ADMIN_ONLY = ["/admin/users/", "/admin/groups/", "/admin/workflows/list/"]
+ADMIN_ONLY = [
+    "/admin/users/",
+    "/admin/groups/",
+    "/admin/workflows/list/",
+    "/admin/declarations/",
+]
 
 
 @pytest.mark.parametrize("role", ["superuser", "instructor"])

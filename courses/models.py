@@ -31,6 +31,7 @@ from wagtail.search import index
 from lms.people.models import AssessmentSignal, Gender, PostCategory, Rank
 
 from .blocks import CourseBodyBlock
+from .forms import CataloguePageForm
 
 
 class Track(models.TextChoices):
@@ -191,6 +192,7 @@ class CoursePage(Page):
     )
 
     objects = CoursePageManager()
+    base_form_class = CataloguePageForm
 
     content_panels = [
         *Page.content_panels,
@@ -345,6 +347,8 @@ class LessonPage(Page):
     required = models.BooleanField(
         _("required"), default=True, help_text=_("Required lessons count toward completion.")
     )
+
+    base_form_class = CataloguePageForm
 
     content_panels = [
         *Page.content_panels,

@@ -23,8 +23,8 @@ def is_counsellor(user) -> bool:
 
     # Asked several times per request (the view, the header, the admin menu): the answer is
     # kept on the user object, which lives for one request.
-    if user is None or not user.is_authenticated:
-        return False
+    if user is None or not user.is_authenticated or user.is_superuser:
+        return False  # a superuser is an administrator, never a counsellor (separation)
     cached = getattr(user, "_lms_is_counsellor", None)
     if cached is None:
         groups = list(user.groups.all())

@@ -1,0 +1,130 @@
+"""The catalogue editors' form: the Wagtail page form, with its choice lists read once.
+
+Wagtail's page editor renders every widget twice: once for the page and once, with an
+empty value, as the template its client-side panels build new fields from. A choice list
+backed by a queryset (instructors, ranks, post categories, assessment signals) is read from
+the database on each render. The form below gives each such widget a choice iterator that
+reads its rows once per form, reads which of them the course holds in one query for all its
+many-to-many fields, and loads the course's tags in one query instead of one per tag, so
+the editor's query count does not grow with its choice lists or tags. It also packs the
+body's block definitions once per process and language instead of on every request.
+"""
+
+from django import forms
+from django.db import models
+from django.db.models import Prefetch, Value, prefetch_related_objects
+from django.utils.translation import get_language
+from taggit.models import Tag
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.blocks.base import BlockWidget
+
+
+class RememberedChoices(forms.models.ModelChoiceIterator):
+    """A choice iterator that reads its queryset on first use and replays the rows after."""
+
+    def __init__(self, field):
+        super().__init__(field)
+        self._rows = None
+
+    def __iter__(self):
+        if self._rows is None:
+            self._rows = list(super().__iter__())
+        yield from self._rows
+
+    def __len__(self):
+        if self._rows is None:
+            self._rows = list(super().__iter__())
+        return len(self._rows)
+
+    def __bool__(self):
+        return len(self) > 0
+
+
+def load_tags(page) -> None:
+    """Load the page's tagged items with their tags in one query.
+
+    A page read from the database gets them prefetched; a page opened from its latest
+    revision keeps them in memory with only the tag's id, and gets the tags in bulk.
+    Either way the form's tag field then reads no more rows."""
+    manager = page.tagged_items
+    if not manager.is_deferring:
+        prefetch_related_objects(
+            [page], Prefetch("tagged_items", queryset=manager.model.objects.select_related("tag"))
+        )
+        return
+    items = list(manager.all())
+    missing = {item.tag_id for item in items if item.tag_id and not _tag_loaded(item)}
+    if not missing:
+        return
+    tags = Tag.objects.in_bulk(missing)
+    for item in items:
+        if item.tag_id in tags:
+            item.tag = tags[item.tag_id]
+
+
+def _tag_loaded(item) -> bool:
+    return item._meta.get_field("tag").is_cached(item)
+
+
+def chosen_ids(page, names) -> dict[str, list]:
+    """The ids each many-to-many field of a saved page holds, from one UNION query.
+
+    Only fields still read from the database are asked: a page opened from a revision
+    holds its choices in memory already."""
+    asked = [name for name in names if isinstance(getattr(page, name).all(), models.QuerySet)]
+    if not asked or page.pk is None:
+        return {}
+    parts = []
+    for index, name in enumerate(asked):
+        field = page._meta.get_field(name)
+        through = field.remote_field.through
+        parts.append(
+            through.objects.filter(**{field.m2m_field_name(): page.pk})
+            .order_by()
+            .annotate(relation=Value(index, output_field=models.IntegerField()))
+            .values_list("relation", f"{field.m2m_reverse_field_name()}_id")
+        )
+    chosen = {name: [] for name in asked}
+    for index, target_id in parts[0].union(*parts[1:], all=True):
+        chosen[asked[index]].append(target_id)
+    return chosen
+
+
+# (block definition, language) -> (JSContext, JSON) of the definition as the editor packs it.
+_PACKED_BLOCKS: dict[tuple[int, str], tuple[object, object, str]] = {}
+
+
+def reuse_block_definitions(form) -> None:
+    """Pack each StreamField's block definition once per process and language.
+
+    Wagtail packs a StreamField's whole block tree (every child block's label, help text
+    and widget template) for the client on every render of the editor; the tree is fixed
+    at import time, so the packed form only changes with the language."""
+    for field in form.fields.values():
+        widget = field.widget
+        if not isinstance(widget, BlockWidget):
+            continue
+        key = (id(widget.block_def), get_language())
+        packed = _PACKED_BLOCKS.get(key)
+        if packed is None or packed[0] is not widget.block_def:
+            packed = (widget.block_def, widget.js_context, widget.block_json)
+            _PACKED_BLOCKS[key] = packed
+        _block_def, widget._js_context, widget._block_json = packed
+
+
+class CataloguePageForm(WagtailAdminPageForm):
+    """The form of the catalogue's pages in the Wagtail editor."""
+
+    def __init__(self, *args, instance=None, **kwargs):
+        if instance is not None and instance.pk is not None and hasattr(instance, "tagged_items"):
+            load_tags(instance)
+        super().__init__(*args, instance=instance, **kwargs)
+        reuse_block_definitions(self)
+        many = []
+        for name, field in self.fields.items():
+            if isinstance(field, forms.ModelChoiceField):
+                field.widget.choices = RememberedChoices(field)
+            if isinstance(field, forms.ModelMultipleChoiceField) and name in self.initial:
+                many.append(name)
+        if not self.is_bound and self.instance.pk is not None:
+            self.initial.update(chosen_ids(self.instance, many))

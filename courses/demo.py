@@ -9,6 +9,7 @@ import json
 from datetime import timedelta
 from decimal import Decimal
 from html import escape
+from io import BytesIO
 from pathlib import Path
 from uuid import uuid4
 
@@ -181,3 +182,134 @@ def seed_catalogue(data: dict | None = None) -> dict:
             )
             created += was_created
     return {"courses_created": created, "instructors": instructors}
+
+
+# Demo media ---------------------------------------------------------------------------------
+
+MEDIA_DIR = Path(__file__).parent / "demo" / "media"
+# One calm colour per curriculum, in the catalogue's order, for the illustrations.
+_PALETTE = [(120, 170, 196), (134, 176, 150), (196, 160, 112), (150, 140, 190), (200, 140, 150)]
+
+
+def _illustration(colour: tuple[int, int, int]) -> bytes:
+    """A quiet abstract illustration (ripples on a light ground), drawn with Pillow."""
+    from PIL import Image, ImageDraw
+
+    width, height = 960, 400
+    light = tuple(255 - (255 - c) // 5 for c in colour)
+    image = Image.new("RGB", (width, height), light)
+    draw = ImageDraw.Draw(image)
+    for step in range(6, 0, -1):
+        radius = 40 * step
+        shade = tuple(255 - (255 - c) * (7 - step) // 7 for c in colour)
+        draw.ellipse(
+            [width * 0.7 - radius, height / 2 - radius, width * 0.7 + radius, height / 2 + radius],
+            fill=shade,
+        )
+    out = BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def _handout(course: CoursePage, lessons: list[str]) -> bytes:
+    """A one-page PDF handout: the course, its lessons and where to find help."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    font = "STSong-Light"  # an Adobe CJK font every PDF reader has; nothing to embed
+    if font not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(font))
+    out = BytesIO()
+    page = canvas.Canvas(out, pagesize=A4)
+    page.setTitle(f"{course.title} · 课程讲义")
+    width, height = A4
+    y = height - 72
+    page.setFont(font, 18)
+    page.drawString(60, y, course.title[:34])
+    y -= 36
+    page.setFont(font, 11)
+    for line in _wrap(course.summary, 44):
+        page.drawString(60, y, line)
+        y -= 18
+    y -= 12
+    page.setFont(font, 13)
+    page.drawString(60, y, "本课内容")
+    page.setFont(font, 11)
+    for number, title in enumerate(lessons, start=1):
+        y -= 20
+        page.drawString(72, y, f"{number}. {title[:40]}")
+    y -= 40
+    page.drawString(60, y, "需要帮助时：单位心理联络员、心理咨询师，或拨打 12356 心理援助热线。")
+    page.showPage()
+    page.save()
+    return out.getvalue()
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    return [text[i : i + width] for i in range(0, len(text), width)] or [""]
+
+
+def seed_media() -> int:
+    """An illustration, a PDF handout and a short video in the overview of each
+    curriculum's first course, so that the demo shows every block of the catalogue.
+    Idempotent: a course whose overview has an image already is left alone. Returns how
+    many courses were given media."""
+    from django.core.files.base import ContentFile
+    from django.core.files.images import ImageFile
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+
+    Image, Document = get_image_model(), get_document_model()
+    video_bytes = (MEDIA_DIR / "breathing.webm").read_bytes()
+    video = Document.objects.filter(title="腹式呼吸练习（示范视频）").first()
+    given = 0
+    home = CatalogueHomePage.objects.get()
+    curricula = CurriculumPage.objects.child_of(home).order_by("path")
+    for index, curriculum in enumerate(curricula):
+        course = CoursePage.objects.child_of(curriculum).order_by("path").first()
+        if course is None or any(block.block_type == "image" for block in course.body):
+            continue
+        if video is None:
+            video = Document(title="腹式呼吸练习（示范视频）")
+            video.file.save("breathing.webm", ContentFile(video_bytes), save=False)
+            video.save()
+        image = Image(
+            title=f"{curriculum.title} · 插图",
+            file=ImageFile(
+                BytesIO(_illustration(_PALETTE[index % len(_PALETTE)])),
+                name=f"illustration-{curriculum.slug}.png",
+            ),
+        )
+        image.save()
+        lessons = list(
+            LessonPage.objects.child_of(course).order_by("path").values_list("title", flat=True)
+        )
+        handout = Document(title=f"《{course.title}》课程讲义")
+        handout.file.save(f"handout-{course.slug}.pdf", ContentFile(_handout(course, lessons)))
+        body = list(course.body.raw_data)
+        body[:0] = [
+            {
+                "type": "image",
+                "id": str(uuid4()),
+                "value": {"image": image.pk, "alt_text": "", "decorative": True},
+            }
+        ]
+        body += [
+            {
+                "type": "video",
+                "id": str(uuid4()),
+                "value": {
+                    "title": "跟着圆圈做腹式呼吸",
+                    "file": video.pk,
+                    "url": "",
+                    "caption": "吸气四秒、呼气四秒，练习两三分钟",
+                },
+            },
+            {"type": "document", "id": str(uuid4()), "value": handout.pk},
+        ]
+        course.body = json.dumps(body, ensure_ascii=False)
+        _publish(course)
+        given += 1
+    return given

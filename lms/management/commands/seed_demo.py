@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from courses.demo import seed_catalogue
+from courses.demo import seed_catalogue, seed_media
 from courses.models import CatalogueHomePage, CoursePage, CurriculumPage
 from lms.demo.assessments import seed_assessments
 from lms.demo.feedback import seed_feedback
@@ -49,9 +49,10 @@ class Command(BaseCommand):
     def handle(self, *args, password, cadres, **options):
         started = time.monotonic()
         with transaction.atomic():
-            with self.step(1, "departments and the course catalogue"):
+            with self.step(1, "departments and the course catalogue, with its media"):
                 seed_departments()
                 catalogue = seed_catalogue()
+                seed_media()
                 home = CatalogueHomePage.objects.get()
             with self.step(2, "demo accounts"):
                 ensure_user(

@@ -172,7 +172,7 @@ class Entry:
     prior: float = 0.0
 
 
-_CATALOGUE: dict = {"version": None, "entries": {}}
+_CATALOGUE: dict = {"version": None, "entries": {}, "columns": {}}
 
 
 def catalogue() -> dict[int, Entry]:
@@ -192,8 +192,18 @@ def catalogue() -> dict[int, Entry]:
                 doc["delivery_mode"],
                 doc["prior"],
             )
-        _CATALOGUE.update(version=key, entries=entries)
+        # Per attribute, {course id: value}: read for every match of every search.
+        columns = {
+            name: {course_id: getattr(entry, name) for course_id, entry in entries.items()}
+            for name in (*FACETS, "prior")
+        }
+        _CATALOGUE.update(version=key, entries=entries, columns=columns)
     return _CATALOGUE["entries"]
+
+
+def catalogue_column(name: str) -> dict:
+    """{course id: the entry's `name`} for the catalogue `catalogue()` last read."""
+    return _CATALOGUE["columns"][name]
 
 
 def index_changed() -> None:
@@ -256,27 +266,33 @@ class Ranking:
             if mask & term_bit
         )
 
-    def order(self, matches: dict[int, int], entries: dict[int, "Entry"]) -> list[int]:
+    def order(self, matches: dict[int, int], priors: dict[int, float]) -> list[int]:
         """Course ids, best first: more of the query's words, then relevance (rounded, so
         that popularity only breaks near-ties). Courses holding the same terms, none in a
         head field, score alike: each such set is scored once (thousands of courses share
-        a handful of sets)."""
-        in_head = set().union(*(scores.keys() for _bit, _weight, scores in self.weights))
+        a handful of sets). The loop is written out: it runs for every match."""
+        weights = self.weights
+        in_head = set().union(*(scores.keys() for _bit, _weight, scores in weights))
+        words_matched = self.words_matched if self.words else (lambda _mask: 0)
         by_mask: dict[int, tuple[int, float]] = {}
-        keys = {}
+        keys = []
         for course_id, mask in matches.items():
             if course_id in in_head:
-                words = self.words_matched(mask) if self.words else 0
-                value = round(self.relevance(course_id, mask), 1)
+                value = 0.0
+                for term_bit, weight, scores in weights:
+                    if mask & term_bit:
+                        value += weight * scores.get(course_id, BODY)
+                found = (-words_matched(mask), -round(value, 1))
             else:
                 found = by_mask.get(mask)
                 if found is None:
-                    words = self.words_matched(mask) if self.words else 0
-                    value = round(self.relevance(-1, mask), 1)
-                    found = by_mask[mask] = (words, value)
-                words, value = found
-            keys[course_id] = (-words, -value, -entries[course_id].prior, course_id)
-        return sorted(keys, key=keys.__getitem__)
+                    found = by_mask[mask] = (
+                        -words_matched(mask),
+                        -round(self.relevance(-1, mask), 1),
+                    )
+            keys.append((found[0], found[1], -priors[course_id], course_id))
+        keys.sort()
+        return [key[3] for key in keys]
 
 
 BODY = FIELD_WEIGHTS["body"]
@@ -364,7 +380,8 @@ class DatabaseSearchBackend(BaseSearchBackend):
         if query.tag:
             matches = {i: m for i, m in matches.items() if query.tag in entries[i].tags}
         facets = {
-            facet: dict(Counter(getattr(entries[i], facet) for i in matches)) for facet in FACETS
+            facet: dict(Counter(map(catalogue_column(facet).__getitem__, matches)))
+            for facet in FACETS
         }
         if query.track:
             matches = {i: m for i, m in matches.items() if entries[i].track == query.track}
@@ -373,9 +390,10 @@ class DatabaseSearchBackend(BaseSearchBackend):
             matches = {i: m for i, m in matches.items() if entries[i].delivery_mode == mode}
 
         if terms:
-            ranked = ranking.order(matches, entries)
+            ranked = ranking.order(matches, catalogue_column("prior"))
         else:
-            ranked = sorted(matches, key=lambda i: (-entries[i].prior, i))
+            priors = catalogue_column("prior")
+            ranked = sorted(matches, key=lambda i: (-priors[i], i))
         start = (query.page - 1) * query.page_size
         hits = [
             Hit.from_document(

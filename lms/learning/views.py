@@ -625,9 +625,13 @@ def check_in_view(request, session_id):
         raise Http404
     session = seated_session(cadre, session_id)
     problem = ""
+    # From the venue's QR code the code comes filled in; the cadre still confirms (POST).
+    code = request.GET.get("code", "")
+    code = code if code.isdigit() and len(code) == 6 else ""
     if request.method == "POST":
+        code = request.POST.get("code", "")
         try:
-            check_in(cadre, session, request.POST.get("code", ""))
+            check_in(cadre, session, code)
         except CheckInRefused as error:
             problem = str(error.message)
         else:
@@ -636,7 +640,7 @@ def check_in_view(request, session_id):
     return render(
         request,
         "lms/check_in.html",
-        {"session": session, "problem": problem, "open": check_in_open(session)},
+        {"session": session, "problem": problem, "open": check_in_open(session), "code": code},
         status=400 if problem else 200,
     )
 

@@ -2,13 +2,17 @@
 it awards (once per cadre and course, lms.learning.signups.record_attendance)."""
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
+import segno
 from django.db import transaction
 from django.http import Http404
+from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from courses.models import CoursePage, OfflineSession
-from lms.learning.signups import record_attendance
+from lms.learning.signups import check_in_code, record_attendance
 from lms.models.learning import SessionSignup, SignupStatus
 
 from .report import teaches
@@ -96,3 +100,19 @@ def mark_attended(session: OfflineSession, signup_ids) -> Marked:
                 newly += 1
             record_attendance(found[pk])
     return Marked(newly=newly, already=already)
+
+
+def check_in_link(request, session: OfflineSession) -> str:
+    """The address a cadre's phone opens from the venue's QR code: the check-in page with
+    the session's code filled in (the cadre still confirms; opening it changes nothing)."""
+    path = reverse("lms:check_in", args=[session.pk])
+    return request.build_absolute_uri(f"{path}?{urlencode({'code': check_in_code(session)})}")
+
+
+def qr_svg(text: str) -> str:
+    """`text` as a QR code, an inline SVG drawn by segno (no image file, no script)."""
+    return mark_safe(  # noqa: S308  (segno's own markup; the text is encoded, not embedded)
+        segno.make(text, error="m").svg_inline(
+            scale=5, border=2, light="#fff", title=_("Check-in QR code")
+        )
+    )

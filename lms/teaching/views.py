@@ -111,6 +111,9 @@ def attendance(request, course_id, session_id):
             "problems": problems,
             "statuses": dict(SignupStatus.choices),
             "check_in_code": check_in_code(session),
+            "check_in_qr": attendance_sheet.qr_svg(
+                attendance_sheet.check_in_link(request, session)
+            ),
         },
         status=400 if problems else 200,
     )

@@ -2,10 +2,12 @@
 hours once); a wrong or out-of-time code, or no seat, is refused in Chinese with nothing
 changed. A seat can be added to one's calendar as an .ics file."""
 
+import re
 from datetime import UTC, timedelta
 from decimal import Decimal
 
 import pytest
+import segno
 from django.utils import timezone
 
 from courses.models import OfflineSession
@@ -101,3 +103,36 @@ def test_the_instructor_sees_the_code_on_the_attendance_sheet(client, session, d
         f"/admin/courses/{session.page_id}/sessions/{session.pk}/attendance/"
     ).content.decode()
     assert check_in_code(session) in body
+
+
+def qr_path(svg: str) -> str:
+    """The dark modules of the page's QR code, as segno draws them."""
+    dark = re.search(r'<svg[^>]*class="segno".*?class="qrline"[^>]*\bd="([^"]+)"', svg, re.S)
+    return dark.group(1)
+
+
+def test_the_sheet_and_the_printed_sheet_carry_a_qr_code_of_the_check_in_link(
+    client, session, django_user_model
+):
+    admin = django_user_model.objects.create_superuser("root", password="x-Pass-1")
+    client.force_login(admin)
+    sheet = f"/admin/courses/{session.page_id}/sessions/{session.pk}/attendance/"
+    link = f"http://testserver{url(session)}?code={check_in_code(session)}"
+    expected = qr_path(segno.make(link, error="m").svg_inline(border=2))
+    for page in (sheet, sheet + "?print=1"):
+        body = client.get(page).content.decode()
+        assert qr_path(body) == expected, page  # the QR code encodes exactly that link
+
+
+def test_the_qr_link_opens_check_in_with_the_code_filled_in(client, session, seated):
+    code = check_in_code(session)
+    page = client.get(url(session), {"code": code}).content.decode()
+    assert f'value="{code}"' in page
+    assert SessionSignup.objects.get(cadre=seated).status == SignupStatus.ENROLLED  # unchanged
+    client.post(url(session), {"code": code})
+    assert SessionSignup.objects.get(cadre=seated).status == SignupStatus.ATTENDED
+
+
+def test_a_code_in_the_link_that_is_not_six_digits_is_not_filled_in(client, session, seated):
+    page = client.get(url(session), {"code": '"><script>1</script>'}).content.decode()
+    assert 'value=""' in page and "<script>1" not in page

@@ -13,9 +13,10 @@ class LmsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from lms.assessments.records import install_shipped_defaults
+        from lms.learning.credits import delete_evidence
         from lms.learning.recommendations import forget_on_change
         from lms.models.assessment import AssessmentConsent, PsychProfile
-        from lms.models.learning import Enrollment
+        from lms.models.learning import CreditRecord, Enrollment
         from lms.people.models import CadreProfile
         from lms.people.passwords import note_required_change
         from lms.people.separation import install_role_permissions
@@ -38,3 +39,5 @@ class LmsConfig(AppConfig):
                 signal.connect(
                     forget_on_change, sender=model, dispatch_uid=f"lms.forget.{model.__name__}"
                 )
+        # A declaration's evidence file is deleted with it (lms.learning.credits).
+        post_delete.connect(delete_evidence, sender=CreditRecord, dispatch_uid="lms.evidence")

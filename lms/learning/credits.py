@@ -134,6 +134,15 @@ def declare(
 
 
 @transaction.atomic
+def delete_evidence(sender, instance: CreditRecord, **kwargs) -> None:
+    """A declaration's evidence file goes with its row (the cadre's data deleted, the
+    declaration withdrawn), once the deleting transaction commits: no orphaned copy of a
+    cadre's papers stays in the private storage."""
+    if instance.evidence:
+        storage, name = instance.evidence.storage, instance.evidence.name
+        transaction.on_commit(lambda: storage.delete(name))
+
+
 def decide(record: CreditRecord, *, approve: bool, by, reason: str = "") -> CreditRecord:
     """Approve or reject declared hours, once; a rejection says why (the cadre reads it)."""
     record = CreditRecord.objects.select_for_update().get(pk=record.pk)

@@ -4,6 +4,7 @@ reads. Bad input is refused whole, in Chinese, with nothing saved."""
 
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -130,3 +131,28 @@ def test_other_administrators_and_cadres_cannot_reach_a_declaration(client, worl
     assert client.get(f"/my/credits/declarations/{record.pk}/evidence/").status_code == 404
     record.refresh_from_db()
     assert record.status == CreditStatus.PENDING
+
+
+def test_the_evidence_file_goes_with_the_cadres_data(
+    client, world, django_capture_on_commit_callbacks
+):
+    client.force_login(world["cadre"].user)
+    declare(client)
+    path = Path(CreditRecord.objects.get().evidence.path)
+    assert path.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        world["cadre"].user.delete()  # the cadre's account and everything that hangs on it
+    assert not CreditRecord.objects.exists()
+    assert not path.exists()
+
+
+def test_the_evidence_is_deleted_only_once_the_deletion_commits(
+    client, world, django_capture_on_commit_callbacks
+):
+    client.force_login(world["cadre"].user)
+    declare(client)
+    record = CreditRecord.objects.get()
+    path = Path(record.evidence.path)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        record.delete()
+    assert path.exists() and len(callbacks) == 1  # waits for the commit, never runs early

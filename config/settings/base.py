@@ -284,6 +284,8 @@ LMS_ANALYTICS_K_HEALTH = env_int("LMS_ANALYTICS_K_HEALTH", LMS_DEFAULTS["LMS_ANA
 LMS_ANALYTICS_COLD_BUILD_MAX = env_int(
     "LMS_ANALYTICS_COLD_BUILD_MAX", LMS_DEFAULTS["LMS_ANALYTICS_COLD_BUILD_MAX"]
 )
+# Exactly one beat sends the schedule, however many machines run one (config/beat.py).
+CELERY_BEAT_SCHEDULER = "config.beat:SingleBeatScheduler"
 CELERY_BEAT_SCHEDULE = {
     "purge-expired-assessments": {
         "task": "lms.tasks.purge_expired_assessments",

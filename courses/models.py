@@ -62,7 +62,23 @@ def context_from_hooks(page, request, context: dict) -> dict:
     return context
 
 
-class CatalogueHomePage(Page):
+class RememberedWorkflowMixin:
+    """Whether a page is under a workflow (教研审核), asked once per page object.
+
+    Wagtail's editor asks `has_workflow` several times per request (the edit view, the
+    action menu, each permission test), one query each; the answer cannot change while one
+    request holds the page object."""
+
+    @property
+    def has_workflow(self):
+        try:
+            return self.__dict__["_has_workflow"]
+        except KeyError:
+            found = self.__dict__["_has_workflow"] = Page.has_workflow.fget(self)
+            return found
+
+
+class CatalogueHomePage(RememberedWorkflowMixin, Page):
     """The catalogue at the site root: every published course, filterable."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -84,7 +100,7 @@ class CatalogueHomePage(Page):
         return context_from_hooks(self, request, context)
 
 
-class CurriculumPage(Page):
+class CurriculumPage(RememberedWorkflowMixin, Page):
     """One of the five tracks: a curated sequence of courses."""
 
     track = models.CharField(_("track"), max_length=30, choices=Track.choices)
@@ -123,7 +139,7 @@ class CoursePageQuerySet(PageQuerySet):
 CoursePageManager = PageManager.from_queryset(CoursePageQuerySet)
 
 
-class CoursePage(Page):
+class CoursePage(RememberedWorkflowMixin, Page):
     summary = models.TextField(_("summary"), max_length=500)
     body = StreamField(CourseBodyBlock(), verbose_name=_("overview"), blank=True)
     tags = ClusterTaggableManager(through=CourseTag, blank=True, verbose_name=_("tags"))
@@ -337,7 +353,7 @@ class OfflineSession(Orderable):
             raise ValidationError({"ends_at": _("A session must end after it starts.")})
 
 
-class LessonPage(Page):
+class LessonPage(RememberedWorkflowMixin, Page):
     body = StreamField(CourseBodyBlock(), verbose_name=_("content"))
     estimated_minutes = models.PositiveIntegerField(
         _("estimated minutes"),

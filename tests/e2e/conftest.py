@@ -1,0 +1,63 @@
+"""Browser journeys: pytest-playwright driving Debian's chromium package (never a
+Playwright browser download) against pytest-django's live server.
+
+Screenshots of every step are written to e2e-screenshots/ (README, "Tests"); CI keeps
+that folder. Under CI=true a missing chromium is a failure; elsewhere these tests skip.
+"""
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API keeps an event loop in the test's thread; the test itself still
+# talks to the database synchronously (fixtures, assertions), which Django allows here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "e2e-screenshots"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not os.path.exists(CHROMIUM):
+        message = "Debian's chromium is not installed (apt-get install chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return {**browser_type_launch_args, "executable_path": CHROMIUM}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "zh-CN"}
+
+
+class Steps:
+    """Screenshots of a journey's steps, numbered, in e2e-screenshots/<journey>/."""
+
+    def __init__(self, page, journey: str):
+        self.page, self.folder, self.count = page, SCREENSHOTS / journey, 0
+        self.folder.mkdir(parents=True, exist_ok=True)
+
+    def shot(self, name: str):
+        self.count += 1
+        slug = re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-")
+        self.page.screenshot(path=self.folder / f"{self.count:02d}-{slug}.png", full_page=True)
+
+
+@pytest.fixture
+def steps():
+    return Steps
+
+
+def log_in(page, base_url: str, username: str, password: str):
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()

@@ -1,0 +1,97 @@
+"""A cadre's journey in Chromium, at desktop and phone widths: log in, find a course,
+enrol, read the lesson, pass its quiz, and leave with the credit hours and a certificate;
+axe-core finds no serious or critical accessibility violation on the pages on the way."""
+
+from decimal import Decimal
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from lms.models import Certificate, Enrollment, EnrollmentStatus
+from tests.factories import make_cadre, make_course, make_lesson
+
+from .conftest import WIDTHS, log_in
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+QUIZ = {
+    "title": "压力小测验",
+    "pass_mark": 60,
+    "max_attempts": 2,
+    "questions": [
+        {
+            "kind": "single",
+            "text": "压力一定是坏事吗？",
+            "choices": [
+                {"text": "适度压力有助于成长", "correct": True},
+                {"text": "压力总是有害的", "correct": False},
+            ],
+            "explanation": "适度的压力可以提升专注力。",
+        }
+    ],
+}
+
+
+def serious(page) -> list[str]:
+    """axe-core's serious and critical violations on the page, one line each."""
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} × {len(v['nodes'])}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_a_cadre_finds_learns_passes_and_gets_a_certificate(
+    page, live_server, curriculum, steps, width
+):
+    page.set_viewport_size(WIDTHS[width])
+    shots = steps(page, f"cadre-{width}")
+    course = make_course(
+        curriculum, title="睡眠与压力：给忙碌干部的调适课", credit_hours=Decimal("2")
+    )
+    make_lesson(
+        course,
+        title="认识压力",
+        body=[("paragraph", "<p>压力是身体对挑战的正常反应。</p>"), ("quiz", QUIZ)],
+    )
+    cadre = make_cadre(name="李四")
+    problems = {}
+
+    log_in(page, live_server.url, cadre.user.username, "pw-cadre-123")
+    page.goto(f"{live_server.url}/search/?q=睡眠")
+    shots.shot("search")
+    problems["search"] = serious(page)
+    page.click(f"a[href='{course.url}']")
+    page.wait_for_load_state()
+    shots.shot("course")
+    problems["course"] = serious(page)
+
+    page.click("form[action$='/enrol/'] button[type=submit]")
+    page.wait_for_load_state()
+    page.click("a.button[href*='/lesson-']")
+    page.wait_for_load_state()
+    shots.shot("lesson")
+    problems["lesson"] = serious(page)
+
+    page.check("input[name=q1][value='0']")
+    page.click(".quiz-form button[type=submit]")
+    page.wait_for_load_state()
+    shots.shot("quiz-passed")
+    assert "100%" in page.content()
+
+    enrollment = Enrollment.objects.get(cadre=cadre, course=course)
+    assert enrollment.status == EnrollmentStatus.COMPLETED
+    page.goto(f"{live_server.url}{course.url}")
+    page.click("a[href*='/my/certificates/']")
+    page.wait_for_load_state()
+    shots.shot("certificate")
+    assert Certificate.objects.get(enrollment=enrollment).code in page.content()
+
+    page.goto(f"{live_server.url}/my/")
+    shots.shot("my-learning")
+    problems["my"] = serious(page)
+    assert "睡眠与压力" in page.content()
+
+    assert not any(problems.values()), problems

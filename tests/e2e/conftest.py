@@ -55,6 +55,20 @@ def steps():
     return Steps
 
 
+def serious(page, within: str | None = None) -> list[str]:
+    """axe-core's serious and critical violations on the page (or inside `within`, for
+    pages whose frame is Wagtail's own admin), one line each."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    options = {"include": [[within]]} if within else None
+    results = Axe().run(page, context=options) if options else Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} × {len(v['nodes'])}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
 def log_in(page, base_url: str, username: str, password: str):
     page.goto(f"{base_url}/accounts/login/")
     page.fill("input[name=username]", username)

@@ -7,7 +7,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from .conftest import WIDTHS, log_in
+from .conftest import WIDTHS, log_in, serious
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 PASSWORD = "pw-e2e-demo-1"
@@ -44,3 +44,25 @@ def test_the_instructor_opens_their_course_report(page, live_server, demo, steps
     page.wait_for_load_state()
     shots.shot("report")
     assert page.locator("main table tbody tr").count() > 0
+
+
+def test_no_serious_accessibility_violation_on_the_catalogue_counsellor_and_analytics_pages(
+    page, live_server, demo, steps
+):
+    shots = steps(page, "accessibility")
+    problems = {}
+    page.goto(f"{live_server.url}/")
+    shots.shot("catalogue")
+    problems["catalogue"] = serious(page)
+
+    log_in(page, live_server.url, "counsellor", PASSWORD)
+    assert page.url.endswith("/counsellor/")
+    shots.shot("counsellor")
+    problems["counsellor"] = serious(page)
+
+    page.context.clear_cookies()
+    log_in(page, live_server.url, "deptadmin", PASSWORD)
+    page.goto(f"{live_server.url}/admin/analytics/")
+    page.wait_for_selector(".js-plotly-plot svg .bars path", timeout=15_000)
+    problems["analytics"] = serious(page, within="main")
+    assert not any(problems.values()), problems

@@ -5,25 +5,16 @@ whose answers reach the crisis rung is taken to the help page and finds the help
 我的学习."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from courses.demo import seed_catalogue
 from lms.models import Assessment, AssessmentConsent
 from tests.factories import make_cadre
 
-from .conftest import log_in
+from .conftest import log_in, serious
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 ANXIETY_ITEMS = (2, 17, 23, 33, 39, 57, 72, 78, 80, 86)  # docs/domain.md §4
 SUICIDAL_THOUGHTS = 15
-
-
-def serious(page) -> list[str]:
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} × {len(v['nodes'])}"
-        for v in Axe().run(page).response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def consent_and_answer(page, base_url, shots, answers: dict[int, int], problems: dict):

@@ -5,12 +5,11 @@ axe-core finds no serious or critical accessibility violation on the pages on th
 from decimal import Decimal
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from lms.models import Certificate, Enrollment, EnrollmentStatus
 from tests.factories import make_cadre, make_course, make_lesson
 
-from .conftest import WIDTHS, log_in
+from .conftest import WIDTHS, log_in, serious
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -30,16 +29,6 @@ QUIZ = {
         }
     ],
 }
-
-
-def serious(page) -> list[str]:
-    """axe-core's serious and critical violations on the page, one line each."""
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} × {len(v['nodes'])}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))

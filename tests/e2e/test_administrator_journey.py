@@ -3,6 +3,7 @@
 widths; the instructor opens a course report. On the demo data (seed_demo, small)."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
@@ -66,3 +67,54 @@ def test_no_serious_accessibility_violation_on_the_catalogue_counsellor_and_anal
     page.wait_for_selector(".js-plotly-plot svg .bars path", timeout=15_000)
     problems["analytics"] = serious(page, within="main")
     assert not any(problems.values()), problems
+
+
+ROSTER = (
+    "工号,姓名,性别,出生年份,部门,职级,岗位类别,职务,任现职时间,电子邮箱\n"
+    "E2E0001,欧阳晓,女,1984,东城区,一级主任科员,综合管理类,科长,2021-03-01,\n"
+    "E2E0002,司马青,男,1979,东城区,四级调研员,综合管理类,副科长,2019-07-01,\n"
+)
+
+
+def test_the_department_administrator_imports_a_roster_and_launches_a_campaign(
+    page, live_server, demo, steps, tmp_path
+):
+    from django.utils import timezone
+
+    from courses.models import CoursePage
+    from lms.models import Audience, CadreProfile, Campaign, CampaignStatus, Department
+
+    shots = steps(page, "roster-and-campaign")
+    log_in(page, live_server.url, "deptadmin", PASSWORD)
+    page.goto(f"{live_server.url}/admin/roster/import/")
+    roster = tmp_path / "东城区名册.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    page.set_input_files("main input[type=file]", str(roster))
+    shots.shot("upload")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("button[name=action][value=all]")
+    shots.shot("preview")
+    page.click("button[name=action][value=all]")
+    page.wait_for_load_state()
+    shots.shot("imported")
+    imported = CadreProfile.objects.filter(employee_id__in=["E2E0001", "E2E0002"])
+    assert sorted(imported.values_list("name", flat=True)) == ["司马青", "欧阳晓"]
+
+    # A draft saved earlier by the administrator (its form is Wagtail's chooser UI); the
+    # launch is theirs, here.
+    district = Department.objects.get(code="district_a")
+    draft = Campaign.objects.create(
+        name="东城区全员心理健康第一课",
+        audience=Audience.objects.filter(owner_department=district).first(),
+        owner_department=district,
+        due_date=timezone.localdate() + timedelta(days=30),
+    )
+    draft.courses.set([CoursePage.objects.get(slug="mental-health-first-lesson")])
+    page.goto(f"{live_server.url}/admin/campaigns/launch/{draft.pk}/")
+    shots.shot("launch")
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    shots.shot("launched")
+    draft.refresh_from_db()
+    assert draft.status != CampaignStatus.DRAFT
+    assert draft.assignments.exists()

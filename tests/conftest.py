@@ -15,6 +15,21 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+# The database contents serialized when the test database was created, by alias: what
+# serialized_rollback puts back after a transactional test (see tests/e2e/conftest.py).
+SERIALIZED_CONTENTS: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remember_serialized_contents(django_db_setup):
+    from django.db import connections
+
+    for alias in connections:
+        contents = getattr(connections[alias], "_test_serialized_contents", None)
+        if contents:
+            SERIALIZED_CONTENTS[alias] = contents
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache, as with an empty database: the cache outlives

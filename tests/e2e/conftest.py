@@ -22,6 +22,23 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 
+@pytest.fixture(autouse=True)
+def _serialized_contents_in_this_context():
+    """Once Playwright's sync API has started, the tests here get a different Django
+    connection object from the one the test database was created on (seen: the base data
+    was not put back after the first flush when other tests ran first), and it lacks the
+    serialized contents that serialized_rollback restores after each flush. Give them to
+    it (tests/conftest.py remembered them)."""
+    from django.db import connections
+
+    from tests.conftest import SERIALIZED_CONTENTS
+
+    for alias, contents in SERIALIZED_CONTENTS.items():
+        connection = connections[alias]
+        if not hasattr(connection, "_test_serialized_contents"):
+            connection._test_serialized_contents = contents
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     if not os.path.exists(CHROMIUM):

@@ -25,6 +25,9 @@ OURS = {
     "SECURE_HSTS_INCLUDE_SUBDOMAINS",
     "CSP_MEDIA_ORIGINS",
     "LMS_SSO_HEADER",
+    # Set for the test run by tests/e2e/conftest.py (Playwright's loop beside Django); a
+    # deployment never has it, and `check --deploy` refuses it (async.E001).
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 }
 
 

@@ -12,8 +12,11 @@ from pathlib import Path
 
 import pytest
 
-# Playwright's sync API keeps an event loop in the test's thread; the test itself still
-# talks to the database synchronously (fixtures, assertions), which Django allows here.
+# Playwright's sync API keeps its event loop running in the test process's thread from
+# the first browser test on, for the rest of the run; Django refuses synchronous database
+# calls beside a running loop unless told otherwise. Set for the whole test process (a
+# fixture would come too late for pytest-django's own setup and teardown), never in a
+# deployment (tests/test_deploy_checks.py keeps it out of `check --deploy`).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ROOT = Path(__file__).resolve().parents[2]

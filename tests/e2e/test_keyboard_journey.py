@@ -8,8 +8,7 @@ import pytest
 
 from lms.models import Enrollment, EnrollmentStatus
 from tests.factories import make_cadre, make_course, make_lesson
-
-from .test_cadre_journey import QUIZ
+from tests.lms.learning.test_web_learning import QUIZ
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 MOST_TABS = 80
@@ -54,10 +53,15 @@ def test_a_cadre_completes_the_journey_with_the_keyboard_alone(
     press_and_follow(page, "Enter")
     tab_to(page, "a.button[href*='/lesson-']")
     press_and_follow(page, "Enter")
+    # QUIZ's right answers: the first option of q1 (a radio group: Tab enters it on its
+    # first option), then the first two boxes of q2.
     tab_to(page, "input[name=q1]")
-    # Arrow keys move within a radio group; the right answer is the first option.
     page.keyboard.press("Space")
     assert page.is_checked("input[name=q1][value='0']")
+    for value in ("0", "1"):
+        tab_to(page, f"input[name=q2][value='{value}']")
+        page.keyboard.press("Space")
+        assert page.is_checked(f"input[name=q2][value='{value}']")
     tab_to(page, ".quiz-form button[type=submit]")
     press_and_follow(page, "Enter")
     shots.shot("passed")

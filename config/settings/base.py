@@ -6,6 +6,7 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_str
 from lms.conf import DEFAULTS as LMS_DEFAULTS
@@ -47,6 +48,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: /healthz and /readyz for load balancers, before Host checks and redirects.
     "config.health.HealthCheckMiddleware",
+    # Every request gets an id, in its log records and its X-Request-ID header.
+    "config.logging.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "theme.middleware.PrivateCacheMiddleware",
@@ -344,19 +347,30 @@ if ELASTICSEARCH_URL:
         "database": {"BACKEND": "search.backends.database"},
     }
 
+# "plain" lines for a terminal, or "json" (one object per line) for a log collector.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain")
+LOG_FORMATS = ("plain", "json")
+if LOG_FORMAT not in LOG_FORMATS:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be one of {LOG_FORMATS}, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"},
+        "json": {"()": "config.logging.JsonFormatter"},
+    },
     # A template's context holds a cadre's name and scores: never logged (config/logging.py).
     # On the django.template logger, so no handler sees it (Django's own or one added later),
     # and on every handler here too, for records of its child loggers, which skip that filter.
-    "filters": {"no_template_context": {"()": "config.logging.DropTemplateContext"}},
+    "filters": {
+        "no_template_context": {"()": "config.logging.DropTemplateContext"},
+        "request_id": {"()": "config.logging.RequestIdFilter"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["no_template_context"],
+            "formatter": LOG_FORMAT,
+            "filters": ["no_template_context", "request_id"],
         }
     },
     "root": {"handlers": ["console"], "level": "WARNING"},

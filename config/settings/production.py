@@ -1,9 +1,11 @@
 """Production: PostgreSQL, Redis-backed Celery workers, Elasticsearch; all from the environment."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from config.env import env_bool, env_int, env_list, env_str
 
 from .base import *  # noqa: F403
-from .base import STORAGES
+from .base import LOG_FORMATS, LOGGING, STORAGES
 
 DEBUG = False
 # Turns on the system checks for committed keys, empty ALLOWED_HOSTS and DEBUG (lms/conf.py).
@@ -38,3 +40,9 @@ SILENCED_SYSTEM_CHECKS = [
 if not SECURE_SSL_REDIRECT:
     # The switch declares that the TLS-terminating proxy redirects plain HTTP to HTTPS.
     SILENCED_SYSTEM_CHECKS.append("security.W008")
+
+# Logs for a collector: one JSON object per line, each with its request id.
+LOG_FORMAT = env_str("LOG_FORMAT", "json")
+if LOG_FORMAT not in LOG_FORMATS:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be one of {LOG_FORMATS}, not {LOG_FORMAT!r}.")
+LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT

@@ -7,7 +7,7 @@ PORT ?= 8000
 # PostgreSQL for the second test run (trust auth on loopback; pytest-django makes test_xinyu).
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/xinyu
 
-.PHONY: install messages run test test-sqlite test-postgres lint bench clean
+.PHONY: install messages run test test-sqlite test-postgres lint bench bench-small clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed (Python 3.11)"; exit 1; }
@@ -46,7 +46,9 @@ lint: install
 # p50/p95 latency of /my/ and of enrolling through the API, then of course search and
 # recommendations on both backends (500 courses, 50,000 cadres), then roster import,
 # audience count and campaign assignment (50,000 cadres), then the analytics summaries and
-# dashboard (50,000 cadres, 1,000,000 lesson-progress rows); throwaway databases.
+# dashboard (50,000 cadres, 1,000,000 lesson-progress rows), the editors; then the whole
+# site at 50,000 cadres served by gunicorn to a load process (bench/scale.py); throwaway
+# databases.
 bench: install
 	$(BIN)/python bench/learning.py
 	$(BIN)/python bench/search.py
@@ -54,6 +56,13 @@ bench: install
 	$(BIN)/python bench/targeting.py
 	$(BIN)/python bench/analytics.py
 	$(BIN)/python bench/editors.py
+	$(BIN)/python bench/scale.py
+
+# The scale bench at 2,000 cadres: the whole site served by gunicorn with production
+# settings, driven by a separate load process (PostgreSQL and Redis on 127.0.0.1; a few
+# minutes). CI runs it; its figures are printed, not asserted.
+bench-small: install
+	$(BIN)/python bench/scale.py --small
 
 clean:
 	rm -rf $(VENV) db.sqlite3 static .pytest_cache

@@ -41,7 +41,8 @@ ROOT = Path(__file__).resolve().parent.parent
 HEADER = ["工号", "姓名", "性别", "出生年份", "部门", "职级", "岗位类别", "任现职时间", "职务"]
 
 
-def roster_csv(count: int) -> bytes:
+def roster_csv(count: int, *, seed: int = 2026) -> bytes:
+    """The demo population of `count` cadres (drawn with `seed`) as WPS exports a roster."""
     from lms.demo.population import generate_population
     from lms.people.models import PostCategory
 
@@ -49,7 +50,7 @@ def roster_csv(count: int) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(HEADER)
-    for person in generate_population(count):
+    for person in generate_population(count, seed=seed):
         writer.writerow(
             [
                 person["employee_id"],

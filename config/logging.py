@@ -90,3 +90,31 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)
+
+
+# Request ids in background work -----------------------------------------------------------
+
+_TASK_TOKENS: dict[str, contextvars.Token] = {}
+
+
+def send_request_id(headers=None, **kwargs) -> None:
+    """Celery's before_task_publish: a task queued while answering a request carries the
+    request's id in its message headers."""
+    request_id = REQUEST_ID.get()
+    if headers is not None and request_id != "-":
+        headers.setdefault("request_id", request_id)
+
+
+def take_request_id(task_id=None, task=None, **kwargs) -> None:
+    """Celery's task_prerun: the task's log records carry the id of the request that
+    queued it. A task run eagerly, inside the request, keeps the request's id."""
+    request_id = getattr(task.request, "request_id", None) if task is not None else None
+    if request_id and INCOMING_ID.match(str(request_id)):
+        _TASK_TOKENS[task_id] = REQUEST_ID.set(str(request_id))
+
+
+def drop_request_id(task_id=None, **kwargs) -> None:
+    """Celery's task_postrun: back to no id (or to the eager caller's)."""
+    token = _TASK_TOKENS.pop(task_id, None)
+    if token is not None:
+        REQUEST_ID.reset(token)

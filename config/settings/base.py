@@ -248,6 +248,9 @@ CELERY_TASK_ACKS_LATE = True
 # message at a time, so a killed worker strands no others.
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Workers log through LOGGING below, as the web processes do (LOG_FORMAT, request ids of
+# the requests that queued each task), not through Celery's own root handler.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Redis hands an unacknowledged task to another worker after this many seconds; longer
 # than any task runs (an assignment of 50,000 cadres takes under a minute).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -379,5 +382,6 @@ LOGGING = {
         "courses": {"level": "INFO"},
         "lms": {"level": "INFO"},
         "search": {"level": "INFO"},
+        "celery": {"level": "INFO"},
     },
 }

@@ -382,6 +382,5 @@ LOGGING = {
         "courses": {"level": "INFO"},
         "lms": {"level": "INFO"},
         "search": {"level": "INFO"},
-        "celery": {"level": "INFO"},
     },
 }

@@ -46,3 +46,5 @@ LOG_FORMAT = env_str("LOG_FORMAT", "json")
 if LOG_FORMAT not in LOG_FORMATS:
     raise ImproperlyConfigured(f"LOG_FORMAT must be one of {LOG_FORMATS}, not {LOG_FORMAT!r}.")
 LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT
+# Workers say when they start and each task's outcome (with the request id that queued it).
+LOGGING["loggers"]["celery"] = {"level": "INFO"}

@@ -112,3 +112,17 @@ def test_editor_queries_do_not_grow_with_tags_or_choice_lists(admin_client, curr
 
     assert small == large
     assert large <= EDITOR_QUERIES
+
+
+def test_the_client_side_template_follows_the_choice_lists(admin_client, curriculum):
+    """The empty widgets Wagtail packs for its client-side panels are rendered once per
+    process for the same choices; a new choice shows in them at once."""
+    course = make_course(curriculum)
+    html, _count = edit(admin_client, course)
+    assert "Ada Quill" not in html
+
+    Instructor.objects.create(name="Ada Quill")
+    html, _count = edit(admin_client, course)
+
+    # In the page's own field and in the packed template its panel builds fields from.
+    assert html.count("Ada Quill") == 2

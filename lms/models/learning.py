@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
@@ -26,7 +27,8 @@ class EnrollmentOrigin(models.TextChoices):
 
 
 class EnrollmentStatus(models.TextChoices):
-    ACTIVE = "active", _("In progress")
+    # With a context: Wagtail's workflow screens say "In progress" of a review task.
+    ACTIVE = "active", pgettext_lazy("enrollment", "In progress")
     COMPLETED = "completed", _("Completed")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 

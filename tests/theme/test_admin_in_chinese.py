@@ -198,3 +198,17 @@ def test_the_admin_screens_have_no_english_chrome(
 def test_the_admin_login_page_is_in_chinese(client):
     response = client.get("/admin/login/")
     assert english_in(response.content.decode(), set()) == []
+
+
+@pytest.mark.parametrize(
+    "context, word, ours",
+    [("declared hours", "Approve", "认定"), ("enrollment", "In progress", "学习中")],
+)
+def test_our_words_do_not_replace_wagtails_in_its_review_screens(context, word, ours):
+    """Our own senses of a common English word carry a context, so Wagtail's workflow
+    screens keep Wagtail's translation (a reviewer approves, 认定 is for declared hours)."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        assert translation.pgettext(context, word) == ours
+        assert translation.gettext(word) not in (ours, word)

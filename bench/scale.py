@@ -700,6 +700,11 @@ def main():
 
     from lms.models import ApiToken  # noqa: F401  (the models load before seeding)
 
+    from osmem_server import OsmemServer
+
+    from search.backends.elasticsearch import ElasticsearchBackend
+    from search.documents import build_documents
+
     setup_test_environment()
     started = time.perf_counter()
     client = redis.Redis.from_url(f"{REDIS}/12", socket_connect_timeout=2)
@@ -752,12 +757,10 @@ def main():
         memory = server.memory()
         server.stop()
 
+        # Printed now: a failure further on must not lose the figures.
+        print(*table(results, queries), sep="\n", flush=True)
+
         # The same site with Elasticsearch answering search and recommendations.
-        from osmem_server import OsmemServer
-
-        from search.backends.elasticsearch import ElasticsearchBackend
-        from search.documents import build_documents
-
         redis.Redis.from_url(f"{REDIS}/12").flushdb()  # no recommendations cached by the first
 
         with phase(phases, "Elasticsearch (osmem) index"):

@@ -697,11 +697,9 @@ def assignment_throughput(env: dict) -> tuple[list[float], float]:
 
 def main():
     import redis
-
-    from lms.models import ApiToken  # noqa: F401  (the models load before seeding)
-
     from osmem_server import OsmemServer
 
+    from lms.models import ApiToken  # noqa: F401  (the models load before seeding)
     from search.backends.elasticsearch import ElasticsearchBackend
     from search.documents import build_documents
 

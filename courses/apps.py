@@ -6,3 +6,10 @@ class CoursesConfig(AppConfig):
     name = "courses"
     verbose_name = _("Courses")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.core import checks
+
+        from .checks import check_course_roles
+
+        checks.register(check_course_roles, checks.Tags.models)

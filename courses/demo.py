@@ -96,6 +96,10 @@ def _publish(page):
 def _seed_course(curriculum, spec, instructors, ranks, categories, signals, now):
     course = CoursePage.objects.child_of(curriculum).filter(slug=spec["slug"]).first()
     if course is not None:
+        if not course.role and spec.get("role"):
+            # A catalogue seeded before courses had a kind of help gets the demo's; an
+            # instructor's own choice is never overwritten.
+            CoursePage.objects.filter(pk=course.pk).update(role=spec["role"])
         return course, False
     audience = spec.get("audience") or {}
     course = CoursePage(
@@ -110,6 +114,7 @@ def _seed_course(curriculum, spec, instructors, ranks, categories, signals, now)
         audience_gender=audience.get("gender") or "",
         audience_min_age=audience.get("min_age"),
         audience_max_age=audience.get("max_age"),
+        role=spec.get("role", ""),
     )
     course.audience_ranks = [ranks[code] for code in audience.get("ranks", [])]
     course.audience_post_categories = [

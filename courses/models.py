@@ -34,6 +34,17 @@ from .blocks import CourseBodyBlock
 from .forms import CataloguePageForm
 
 
+class CourseRole(models.TextChoices):
+    """What kind of help a course is (issue 15): recommendations pair it with the signals
+    a cadre's assessment raised, per the reviewed rules (lms ProfileRules.signal_rules)."""
+
+    SELF_HELP = "self_help", _("Self-help skills")
+    HELP_SEEKING = "help_seeking", _("Help-seeking guidance")
+    PSYCHO_EDUCATION = "psycho_education", _("Psycho-education")
+    LEADERSHIP = "leadership", _("Skills for leaders")
+    PEER_ACTIVITY = "peer_activity", _("Peer activity")
+
+
 class Track(models.TextChoices):
     """The five curricula of the party school's course system (docs/domain.md §2)."""
 
@@ -199,6 +210,16 @@ class CoursePage(RememberedWorkflowMixin, Page):
     audience_max_age = models.PositiveSmallIntegerField(
         _("maximum age"), null=True, blank=True, validators=[MaxValueValidator(70)]
     )
+    role = models.CharField(
+        _("what the course offers"),
+        max_length=20,
+        choices=CourseRole.choices,
+        blank=True,
+        help_text=_(
+            "The kind of help the course gives; recommendations pair it with a cadre's "
+            "self-assessment. Empty counts as psycho-education."
+        ),
+    )
     signals = ParentalManyToManyField(
         AssessmentSignal,
         blank=True,
@@ -241,6 +262,7 @@ class CoursePage(RememberedWorkflowMixin, Page):
             ],
             heading=_("Audience"),
         ),
+        FieldPanel("role"),
         FieldPanel("signals"),
     ]
     search_fields = [

@@ -36,6 +36,7 @@ from .models import (
     CreditRecord,
     Department,
     PostCategory,
+    ProfileRules,
     Rank,
 )
 
@@ -97,6 +98,15 @@ class CreditRecordViewSet(ScopedViewSetMixin, SnippetViewSet):
         return super().get_queryset(request).select_related("cadre")
 
 
+class ProfileRulesViewSet(SnippetViewSet):
+    """Ladder thresholds and signal → course rules: a proposal awaiting clinical sign-off,
+    edited only with `lms.change_profilerules`; every save is a revision (the audit trail)."""
+
+    model = ProfileRules
+    icon = "cogs"
+    list_display = ["name"]
+
+
 class ReferenceDataGroup(SnippetViewSetGroup):
     menu_label = _("Reference data")
     menu_icon = "list-ul"
@@ -106,6 +116,7 @@ class ReferenceDataGroup(SnippetViewSetGroup):
         PostCategoryViewSet,
         DepartmentViewSet,
         AssessmentSignalViewSet,
+        ProfileRulesViewSet,
         AnnualTargetViewSet,
         CreditRecordViewSet,
     )

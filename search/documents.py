@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.html import strip_tags
 from wagtail import hooks
 
-from courses.models import CoursePage, CurriculumPage, LessonPage
+from courses.models import CoursePage, CourseRole, CurriculumPage, LessonPage
 
 COURSE_STATISTICS_HOOK = "search_course_statistics"
 
@@ -111,6 +111,8 @@ def build_documents(course_ids=None) -> list[dict]:
                 "audience_min_age": course.audience_min_age,
                 "audience_max_age": course.audience_max_age,
                 "signals": sorted(s.key for s in course.signals.all()),
+                # What kind of help it is; a course without one counts as psycho-education.
+                "role": course.role or CourseRole.PSYCHO_EDUCATION,
                 # A popularity and completion prior in [0, 2], fixed at index time so both
                 # backends rank with the very same number.
                 "prior": round(popularity + completion, 4),

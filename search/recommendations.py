@@ -46,6 +46,8 @@ class RecommendationPanel:
 
     personal: list[RecommendedCourse] = field(default_factory=list)
     popular: list[RecommendedCourse] = field(default_factory=list)
+    # At the high rung the counselling contact heads the block, before any course.
+    help_first: bool = False
 
 
 def page_url_resolver():
@@ -120,4 +122,4 @@ def recommendation_panel(viewer: Viewer) -> RecommendationPanel:
     found = recommendations_for(viewer, top=TOP + len(taking))
     personal = [item for item in found if item.course_id not in taking][:TOP]
     popular = popular_courses(exclude=taking | {item.course_id for item in personal})
-    return RecommendationPanel(personal=personal, popular=popular)
+    return RecommendationPanel(personal=personal, popular=popular, help_first=viewer.high)

@@ -203,7 +203,7 @@ def profile_for_recommendations(cadre: CadreProfile) -> dict | None:
 
 def viewer_profile(cadre: CadreProfile) -> dict | None:
     """What recommendations may use of the profile (the `lms_viewer_profile` hook): the
-    raised signals, the ladder rung and the signal → track weights; None without consent.
+    raised signals, the ladder rung and the signal → course rules; None without consent.
     `signal_names` gives the SCL-90 factors the plain names a cadre reads in the reasons."""
     profile = profile_for_recommendations(cadre)
     if not profile:
@@ -211,7 +211,7 @@ def viewer_profile(cadre: CadreProfile) -> dict | None:
     return {
         "signals": tuple(dict.fromkeys([*profile.get("factors", []), *profile.get("sources", [])])),
         "rung": profile.get("rung"),
-        "signal_tracks": ProfileRules.current().signal_tracks,
+        "signal_rules": ProfileRules.current().signal_rules,
         "signal_names": plain_factor_names(shipped_definition("scl90")),
     }
 

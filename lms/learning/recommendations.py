@@ -33,7 +33,7 @@ VIEWER_PROFILE_HOOK = "lms_viewer_profile"
 
 
 def viewer_profile(cadre: CadreProfile) -> dict | None:
-    """{"signals", "rung", "signal_tracks", "signal_names"} from whoever may share them, or
+    """{"signals", "rung", "signal_rules", "signal_names"} from whoever may share them, or
     None."""
     for provide in hooks.get_hooks(VIEWER_PROFILE_HOOK):
         profile = provide(cadre)
@@ -68,7 +68,7 @@ def viewer_for(cadre: CadreProfile, *, personalised: bool = True) -> Viewer:
         required_due=tuple(sorted(required_due)),
         signals=tuple(profile.get("signals", ())),
         rung=profile.get("rung"),
-        signal_tracks=profile.get("signal_tracks", {}),
+        signal_rules=profile.get("signal_rules", {}),
         # The profile's names win: a cadre reads 身体不适感, not the clinical 躯体化.
         signal_names={
             **dict(AssessmentSignal.objects.values_list("key", "name")),

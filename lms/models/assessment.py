@@ -15,6 +15,7 @@ from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.models import RevisionMixin
 
 from lms.assessments.crypto import EncryptedJSONField
+from lms.assessments.forms import ReadableJSON
 from lms.people.models import CadreProfile
 
 
@@ -251,7 +252,8 @@ class AuditLog(models.Model):
 
 
 class ProfileRules(RevisionMixin, models.Model):
-    """Ladder thresholds and the signal → track map (docs/domain.md §5–6): proposals kept as data.
+    """Ladder thresholds and the signal → course rules (docs/domain.md §5–6,
+    docs/signal-rules.md): proposals kept as data, awaiting clinical sign-off.
 
     Revisions keep the audit trail of every change; only users with the
     `lms.change_profilerules` permission may edit.
@@ -259,15 +261,25 @@ class ProfileRules(RevisionMixin, models.Model):
 
     name = models.CharField(_("name"), max_length=60, default="默认规则")
     thresholds = models.JSONField(_("ladder thresholds"))
-    signal_tracks = models.JSONField(
-        _("signal → track weights"),
-        help_text=_('Example: {"interpersonal": {"communication": 1.0}}'),
+    signal_rules = models.JSONField(
+        _("signal → course rules"),
+        default=dict,
+        help_text=_(
+            "Per signal: the kinds of course and tracks that help, with weights above 0 and at "
+            'most 1, why, and the plain phrase the cadre reads. Example: {"anxiety": {"roles": '
+            '{"self_help": 1.0}, "tracks": {"stress_resilience": 0.8}, "rationale": "…", '
+            '"phrase": "您最近可能容易紧张、担心"}}'
+        ),
     )
     latest_revision = models.ForeignKey(
         "wagtailcore.Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    panels = [FieldPanel("name"), FieldPanel("thresholds"), FieldPanel("signal_tracks")]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("thresholds", widget=ReadableJSON),
+        FieldPanel("signal_rules", widget=ReadableJSON),
+    ]
 
     class Meta:
         verbose_name = _("profile rules")
@@ -276,12 +288,26 @@ class ProfileRules(RevisionMixin, models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from lms.assessments.signal_rules import validate_signal_rules
+        from lms.people.models import AssessmentSignal, SignalKind
+
+        signals = dict(AssessmentSignal.objects.values_list("key", "kind"))
+        clinical = AssessmentSignal.objects.filter(kind=SignalKind.SCL90_FACTOR).values_list(
+            "name", flat=True
+        )
+        problems = validate_signal_rules(self.signal_rules, set(signals), list(clinical))
+        if problems:
+            raise ValidationError({"signal_rules": problems})
+
     @classmethod
     def defaults(cls) -> dict:
         from lms.assessments.scoring import DEFAULT_THRESHOLDS
-        from lms.assessments.signal_tracks import DEFAULT_SIGNAL_TRACKS
+        from lms.assessments.signal_rules import DEFAULT_SIGNAL_RULES
 
-        return {"thresholds": DEFAULT_THRESHOLDS, "signal_tracks": DEFAULT_SIGNAL_TRACKS}
+        return {"thresholds": DEFAULT_THRESHOLDS, "signal_rules": DEFAULT_SIGNAL_RULES}
 
     @classmethod
     def current(cls) -> "ProfileRules":

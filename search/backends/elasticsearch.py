@@ -12,7 +12,15 @@ from datetime import UTC, datetime
 
 from elasticsearch import ApiError, Elasticsearch, TransportError, dsl, helpers
 
-from ..ranking import FIELD_WEIGHTS, Viewer, eligible, finish, profile_terms, score
+from ..ranking import (
+    FIELD_WEIGHTS,
+    LEADERSHIP,
+    Viewer,
+    eligible,
+    finish,
+    profile_terms,
+    score,
+)
 from ..text import SYNONYM_WEIGHT, highlight, is_cjk, plan
 from . import fallback_backend
 from .base import FACETS, BaseSearchBackend, Hit, SearchQuery, SearchResults
@@ -71,6 +79,7 @@ class ElasticsearchBackend(BaseSearchBackend):
             "audience_gender",
             "audience_post_categories",
             "signals",
+            "role",
             "url_path",
             "audience_rank_names",
             "audience_min_rank_name",
@@ -322,28 +331,27 @@ class ElasticsearchBackend(BaseSearchBackend):
                     minimum_should_match=1,
                 )
             )
-        if viewer.completed:
-            filters.append(~Q("ids", values=[str(i) for i in sorted(viewer.completed)]))
+        excluded = viewer.completed | {course_id for course_id, _due in viewer.required_due}
+        if excluded:
+            filters.append(~Q("ids", values=[str(i) for i in sorted(excluded)]))
+        if viewer.high:
+            filters.append(~Q("term", role=LEADERSHIP))
         return filters
 
     def _recommend(self, viewer: Viewer, top: int):
         """The ranking model as a function_score query; the viewer is sent, never stored."""
-        from ..ranking import W_AUDIENCE, W_REQUIRED
+        from ..ranking import W_AUDIENCE
 
         Q = dsl.Q
         functions = [{"field_value_factor": {"field": "prior", "missing": 0}}]
-        required = [course_id for course_id, _due in viewer.required_due]
-        if required:
-            functions.append(
-                {
-                    "filter": Q("ids", values=[str(i) for i in required]).to_dict(),
-                    "weight": W_REQUIRED,
-                }
-            )
         functions.append({"filter": {"term": {"targeted": True}}, "weight": W_AUDIENCE})
-        for kind, value, weight in profile_terms(viewer):
-            field = "track" if kind == "track" else "signals"
-            functions.append({"filter": {"term": {field: value}}, "weight": weight})
+        for term in profile_terms(viewer):
+            condition = Q("term", role=term.role)
+            if term.signal is not None and term.track is None:
+                condition &= Q("term", signals=term.signal)
+            elif term.signal is not None:
+                condition &= Q("term", track=term.track) & ~Q("term", signals=term.signal)
+            functions.append({"filter": condition.to_dict(), "weight": term.weight})
         query = Q(
             "function_score",
             query=Q("bool", filter=self.eligibility_filters(viewer)),

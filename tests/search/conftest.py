@@ -72,6 +72,7 @@ class CatalogueCourse:
     audience_gender: str = ""
     audience_min_rank: str = ""  # a Rank code
     signals: tuple[str, ...] = ()  # AssessmentSignal keys the course addresses
+    role: str = ""  # a CourseRole: what kind of help the course is
     lesson: str = ""  # the text of its one lesson, if it has one
 
 
@@ -82,6 +83,7 @@ COURSES = {
         "工作抗压训练：从紧张到从容",
         "认识压力来源，学会三种放松方法。",
         tags=("压力管理", "放松"),
+        role="self_help",
     ),
     "sleep": CatalogueCourse(
         "stress",
@@ -97,6 +99,7 @@ COURSES = {
         tags=("家庭", "情绪调节"),
         audience_gender="female",
         signals=("stress_family",),
+        role="self_help",
     ),
     "listen": CatalogueCourse(
         "talk",
@@ -105,6 +108,7 @@ COURSES = {
         tags=("沟通",),
         signals=("interpersonal",),
         lesson="积极倾听需要耐心与同理心。",
+        role="self_help",
     ),
     "crisis_pr": CatalogueCourse(
         "talk",
@@ -112,9 +116,14 @@ COURSES = {
         "面向县处级以上领导干部的危机沟通课程。",
         tags=("危机公关",),
         audience_min_rank="county_deputy",
+        role="leadership",
     ),
     "integrity": CatalogueCourse(
-        "ethics", "廉洁从政的心理支撑", "面对道德压力时保持定力。", tags=("从政道德",)
+        "ethics",
+        "廉洁从政的心理支撑",
+        "面对道德压力时保持定力。",
+        tags=("从政道德",),
+        role="psycho_education",
     ),
     # Markup to be shown escaped. Two spellings, because the search API tests and the
     # search page tests each assert their own.
@@ -139,7 +148,11 @@ def build_catalogue(home, names, *, index=False) -> dict:
     }
     courses = {}
     for name, spec in chosen.items():
-        fields = {"delivery_mode": spec.delivery_mode, "audience_gender": spec.audience_gender}
+        fields = {
+            "delivery_mode": spec.delivery_mode,
+            "audience_gender": spec.audience_gender,
+            "role": spec.role,
+        }
         if spec.audience_min_rank:
             fields["audience_min_rank"] = Rank.objects.get(code=spec.audience_min_rank)
         courses[name] = make_course(

@@ -16,7 +16,7 @@ def rank(code):
 
 
 def viewer(**fields):
-    from lms.assessments.signal_tracks import DEFAULT_SIGNAL_TRACKS
+    from lms.assessments.signal_rules import DEFAULT_SIGNAL_RULES
 
     clerk = rank("clerk_1")
     defaults = {
@@ -25,7 +25,7 @@ def viewer(**fields):
         "gender": "male",
         "post_category": "comprehensive",
         "age": 35,
-        "signal_tracks": DEFAULT_SIGNAL_TRACKS,
+        "signal_rules": DEFAULT_SIGNAL_RULES,
         "signal_names": {s.key: s.name for s in AssessmentSignal.objects.all()},
     }
     defaults.update(fields)
@@ -122,29 +122,69 @@ class BackendContract:
         done = frozenset({indexed["listen"].pk})
         assert indexed["listen"].pk not in self.ids(backend.recommend(viewer(completed=done)))
 
-    def test_required_and_due_comes_first_with_its_reason(self, backend, indexed):
-        result = backend.recommend(viewer(required_due=((indexed["integrity"].pk, "2026-12-31"),)))
-        assert result[0].course_id == indexed["integrity"].pk
-        assert "2026-12-31" in result[0].reasons[0]
+    def test_required_assignments_are_not_repeated_among_recommendations(self, backend, indexed):
+        # They have their own section on 我的学习, with the due date.
+        due = ((indexed["integrity"].pk, "2026-12-31"),)
+        assert indexed["integrity"].pk in self.ids(backend.recommend(viewer()))
+        assert indexed["integrity"].pk not in self.ids(backend.recommend(viewer(required_due=due)))
 
-    def test_profile_signals_raise_matching_courses_with_reasons(self, backend, indexed):
+    def test_profile_signals_raise_matching_courses_with_plain_reasons(self, backend, indexed):
         plain = self.ids(backend.recommend(viewer()))
         personal = backend.recommend(viewer(signals=("interpersonal",), rung=ELEVATED))
         assert personal[0].course_id == indexed["listen"].pk
         assert plain[0] != indexed["listen"].pk
-        assert any("人际关系敏感" in reason for reason in personal[0].reasons)
+        # The rule's plain phrase and what the course offers; never the clinical label.
+        assert (
+            personal[0].reasons[0]
+            == "您最近在与人相处时可能容易感到不自在，这门课教几种简单实用的调节方法"
+        )
+        assert not any("人际关系敏感" in r for rec in personal for r in rec.reasons)
 
     def test_crisis_suppresses_profile_based_ranking(self, backend, indexed):
         plain = backend.recommend(viewer())
         crisis = backend.recommend(viewer(signals=("interpersonal",), rung=CRISIS))
         assert self.ids(crisis) == self.ids(plain)
-        assert not any("人际关系敏感" in r for rec in crisis for r in rec.reasons)
+        assert not any("不自在" in r for rec in crisis for r in rec.reasons)
 
-    def test_high_rung_only_boosts_supportive_tracks(self, backend, indexed):
-        high = backend.recommend(viewer(signals=("interpersonal", "anxiety"), rung=HIGH))
-        # anxiety → stress_resilience (supportive) is raised; interpersonal → communication is not.
-        assert high[0].course_id in {indexed["resilience"].pk, indexed["sleep"].pk}
-        assert indexed["listen"].pk != high[0].course_id
+    def test_audience_only_breaks_ties_and_leadership_is_never_lifted(self, backend, indexed):
+        county = rank("county_deputy")
+        leader = {"rank_id": county.pk, "rank_ordinal": county.ordinal}
+        # With nothing raised, the course aimed at their rank leads on the tie-break ...
+        assert self.ids(backend.recommend(viewer(**leader)))[0] == indexed["crisis_pr"].pk
+        # ... but a profile match outranks it, even when the leadership course addresses
+        # the very signal: leadership courses get no profile boost.
+        crisis_pr = indexed["crisis_pr"]
+        crisis_pr.signals.add(AssessmentSignal.objects.get(key="stress_work"))
+        crisis_pr.save_revision().publish()
+        backend.rebuild(build_documents())
+        raised = self.ids(
+            backend.recommend(viewer(signals=("stress_work",), rung=ELEVATED, **leader))
+        )
+        assert raised.index(indexed["resilience"].pk) < raised.index(crisis_pr.pk)
+        assert raised.index(indexed["sleep"].pk) < raised.index(crisis_pr.pk)
+
+    def test_high_rung_puts_help_seeking_first_and_never_leadership(
+        self, backend, indexed, curriculum
+    ):
+        from tests.factories import make_course
+
+        helping = make_course(curriculum, title="何时与如何寻求专业帮助", role="help_seeking")
+        backend.rebuild(build_documents())
+        county = rank("county_deputy")
+        high = backend.recommend(
+            viewer(
+                signals=("depression", "anxiety"),
+                rung=HIGH,
+                rank_id=county.pk,
+                rank_ordinal=county.ordinal,
+            )
+        )
+        assert high[0].course_id == helping.pk
+        assert high[0].reasons[0].endswith("这门课介绍什么时候、怎样找专业人员聊一聊")
+        assert indexed["crisis_pr"].pk not in self.ids(high)  # leadership: not at this rung
+        # Then gentle self-help, before psycho-education.
+        after = self.ids(high)[1:]
+        assert after.index(indexed["resilience"].pk) < after.index(indexed["integrity"].pk)
 
     def test_every_recommendation_has_a_reason(self, backend, indexed):
         for rec in backend.recommend(viewer(signals=("stress_work",), rung=0)):

@@ -10,13 +10,14 @@ from lms.learning.recommendations import recommendation_panel, recommendations_f
 from lms.models import PsychProfile
 from search.backends import get_search_backend
 from search.documents import build_documents
-from search.ranking import CRISIS, ELEVATED
+from search.ranking import CRISIS, ELEVATED, HIGH
 from tests.factories import make_cadre, make_course, make_curriculum
 
 pytestmark = pytest.mark.django_db
 
 MY = "/my/"
-FACTOR = "人际交往中的不自在"  # cadres read the plain name of interpersonal (人际关系敏感)
+# Cadres read the rule's plain phrase for interpersonal sensitivity (人际关系敏感).
+FACTOR = "与人相处时可能容易感到不自在"
 CLINICAL = "人际关系敏感"
 
 
@@ -106,6 +107,24 @@ def test_a_crisis_rung_shows_no_profile_based_reason(cadre_client, catalogue):
     body = cadre_client(cadre).get(MY).content.decode()
 
     assert FACTOR not in body
+
+
+def test_a_high_rung_puts_the_counselling_contact_and_help_seeking_first(
+    cadre_client, catalogue, curriculum
+):
+    from tests.factories import make_course
+
+    helping = make_course(curriculum, title="何时与如何寻求专业心理帮助", role="help_seeking")
+    index()
+    cadre = with_profile(make_cadre(), rung=HIGH)
+
+    response = cadre_client(cadre).get(MY)
+
+    html = block(response)
+    assert "市委党校心理咨询室" in html and "12356" in html
+    assert html.index("12356") < html.index("何时与如何寻求专业心理帮助")
+    assert response.context["recommendations"].personal[0].course_id == helping.pk
+    assert CLINICAL not in html
 
 
 def test_the_catalogue_shows_the_block_to_cadres_only(client, cadre_client, catalogue):

@@ -175,9 +175,9 @@ def test_a_consenting_cadre_is_told_why(client, catalogue):
     data = client.get(RECOMMENDATIONS, **bearer(cadre.user)).json()
 
     assert data["items"][0]["id"] == catalogue["listen"].pk
-    # The plain name of interpersonal (人际关系敏感), as the cadre reads it.
-    assert "人际交往中的不自在" in data["items"][0]["reason"]
-    assert "人际交往中的不自在" not in str(data["non_personalised"])
+    # The rule's plain phrase for interpersonal (人际关系敏感), as the cadre reads it.
+    assert "与人相处时可能容易感到不自在" in data["items"][0]["reason"]
+    assert "与人相处时可能容易感到不自在" not in str(data["non_personalised"])
 
 
 def test_without_consent_the_profile_is_not_used_or_shown(client, catalogue):

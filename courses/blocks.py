@@ -29,7 +29,14 @@ class AnswerOptionBlock(blocks.StructBlock):
 class QuestionBlock(blocks.StructBlock):
     kind = QuestionKind(label=_("Question type"))
     text = blocks.TextBlock(label=_("Question"))
-    choices = blocks.ListBlock(AnswerOptionBlock(), label=_("Options"), min_num=2, max_num=8)
+    # A new question comes with the two options it needs at least.
+    choices = blocks.ListBlock(
+        AnswerOptionBlock(),
+        label=_("Options"),
+        min_num=2,
+        max_num=8,
+        default=[{"text": "", "correct": False}, {"text": "", "correct": False}],
+    )
     explanation = blocks.TextBlock(
         label=_("Explanation"),
         required=False,

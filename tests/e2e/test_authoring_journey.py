@@ -159,7 +159,7 @@ def test_an_instructor_authors_a_course_a_reviewer_approves_it_and_cadres_see_it
     field(quiz, "combobox", "题型").select_option(label="单选题")
     field(quiz, "textbox", "题目").fill(QUESTION)
     choices = quiz.locator("[data-contentpath=choices]")
-    for _ in OPTIONS[1:]:  # a new question comes with one option
+    for _ in OPTIONS[2:]:  # a new question comes with the two options it needs
         choices.get_by_role("button", name="新增").last.click()
     for box, text in zip(field(choices, "textbox", "选项").all(), OPTIONS, strict=True):
         box.fill(text)
@@ -204,9 +204,8 @@ def test_an_instructor_authors_a_course_a_reviewer_approves_it_and_cadres_see_it
         row = review.get_by_role("row", name=re.compile(title))
         row.get_by_role("button", name="操作").click()
         with page.expect_navigation():
-            # Wagtail's "Approve", which reads 认定 here: the project's msgid "Approve"
-            # (学时认定, lms) overrides Wagtail's 批准.
-            row.get_by_role("button", name="认定").click()
+            # Wagtail's own word: the project's 认定 (declared hours) carries a context.
+            row.get_by_role("button", name="批准", exact=True).click()
     expect(review).to_have_count(0)  # nothing left to review
     page.get_by_role("button", name="页面", exact=True).click()
     page.get_by_role("dialog", name="页面管理").get_by_role("link", name=TRACK, exact=True).click()

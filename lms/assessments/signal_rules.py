@@ -2,7 +2,7 @@
 each assessment signal, why, and how the cadre is told (issue 15; docs/signal-rules.md).
 
 A proposal awaiting clinical sign-off, kept as data: administrators with the
-`lms.change_profilerules` permission edit it in ProfileRules (参考数据 → 画像规则), whose
+`lms.change_profilerules` permission edit it in ProfileRules (基础数据 → 心理档案规则), whose
 revisions are the audit trail. This module ships the starting point and the checks an
 edit must pass.
 

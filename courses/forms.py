@@ -8,9 +8,10 @@ reads its rows once per form, reads which of them the course holds in one query 
 many-to-many fields, and loads the course's tags in one query instead of one per tag, so
 the editor's query count does not grow with its choice lists or tags. It also packs the
 body's block definitions once per process and language instead of on every request, and
-renders each empty widget (the client-side template) once per process for the same
-choices, attributes and language: a select of forty options costs tens of milliseconds
-through Django's templates, and the result only changes when its inputs do.
+renders each empty widget (the client-side template) and each choice list with its chosen
+values once per process for the same inputs (name, value, choices, attributes, language):
+a select of forty options costs tens of milliseconds through Django's templates, and the
+result only changes when its inputs do.
 """
 
 from django import forms
@@ -116,9 +117,9 @@ def reuse_block_definitions(form) -> None:
         _block_def, widget._js_context, widget._block_json = packed
 
 
-# (widget class, its state, choices, attributes, language) -> the empty widget's HTML.
-_EMPTY_RENDERS: dict[tuple, str] = {}
-EMPTY_RENDERS_MAX = 512
+# (widget class, name, value, its state, attributes, choices, language) -> the HTML.
+_RENDERS: dict[tuple, str] = {}
+RENDERS_MAX = 512
 
 
 class Unremembered(Exception):
@@ -140,18 +141,28 @@ def _plain(value):
     raise Unremembered(type(value).__name__)
 
 
-def empty_render_key(widget, attrs) -> tuple | None:
-    """The inputs of an empty render of one of Django's own widgets, or None."""
+def render_key(widget, name, value, attrs) -> tuple | None:
+    """The inputs of a render of one of Django's own widgets, or None when they cannot be
+    told apart safely (the render is then not remembered)."""
     state = {k: v for k, v in vars(widget).items() if k not in ("choices", "_choices", "render")}
     try:
         choices = _plain(list(widget.choices)) if hasattr(widget, "choices") else ()
-        return (type(widget), _plain(state), _plain(attrs or {}), choices, get_language())
+        return (
+            type(widget),
+            name,
+            _plain(value),
+            _plain(state),
+            _plain(attrs or {}),
+            choices,
+            get_language(),
+        )
     except Unremembered:
         return None
 
 
-def remember_empty_renders(form) -> None:
-    """Render each empty widget (as Wagtail packs it for the client) once per process."""
+def remember_renders(form) -> None:
+    """Render each empty widget (as Wagtail packs it for the client), and each choice list
+    with its chosen values, once per process for the same inputs."""
     for field in form.fields.values():
         widget = field.widget
         if type(widget).__module__ == "django.forms.widgets":
@@ -161,15 +172,16 @@ def remember_empty_renders(form) -> None:
 def _remembering_render(widget, render):
     def remembered(name, value, attrs=None, renderer=None):
         key = None
-        if name == "__NAME__" and value is None and renderer is None:
-            key = empty_render_key(widget, attrs)
+        empty = name == "__NAME__" and value is None
+        if renderer is None and (empty or hasattr(widget, "choices")):
+            key = render_key(widget, name, value, attrs)
         if key is None:
             return render(name, value, attrs, renderer)
-        html = _EMPTY_RENDERS.get(key)
+        html = _RENDERS.get(key)
         if html is None:
-            if len(_EMPTY_RENDERS) >= EMPTY_RENDERS_MAX:
-                _EMPTY_RENDERS.clear()
-            html = _EMPTY_RENDERS[key] = render(name, value, attrs, renderer)
+            if len(_RENDERS) >= RENDERS_MAX:
+                _RENDERS.clear()
+            html = _RENDERS[key] = render(name, value, attrs, renderer)
         return html
 
     return remembered
@@ -183,7 +195,7 @@ class CataloguePageForm(WagtailAdminPageForm):
             load_tags(instance)
         super().__init__(*args, instance=instance, **kwargs)
         reuse_block_definitions(self)
-        remember_empty_renders(self)
+        remember_renders(self)
         many = []
         for name, field in self.fields.items():
             if isinstance(field, forms.ModelChoiceField):

@@ -126,3 +126,21 @@ def test_the_client_side_template_follows_the_choice_lists(admin_client, curricu
 
     # In the page's own field and in the packed template its panel builds fields from.
     assert html.count("Ada Quill") == 2
+
+
+def test_a_changed_choice_shows_on_the_next_opening(admin_client, curriculum):
+    """Choice lists are rendered once per process for the same inputs, their chosen values
+    among them: what the course holds now is what the editor shows."""
+    course = make_course(curriculum)
+    first, second = Rank.objects.order_by("pk")[:2]
+    course.audience_ranks.set([first])
+    course.save_revision().publish()
+    html, _count = edit(admin_client, CoursePage.objects.get(pk=course.pk))
+    assert checked(html, "audience_ranks") == {str(first.pk)}
+
+    course = CoursePage.objects.get(pk=course.pk)
+    course.audience_ranks.set([second])
+    course.save_revision().publish()
+    html, _count = edit(admin_client, CoursePage.objects.get(pk=course.pk))
+
+    assert checked(html, "audience_ranks") == {str(second.pk)}

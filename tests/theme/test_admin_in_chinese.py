@@ -200,15 +200,17 @@ def test_the_admin_login_page_is_in_chinese(client):
     assert english_in(response.content.decode(), set()) == []
 
 
+# Not "context": pytest-playwright has a fixture of that name, and its browser parameter
+# would make this a browser test.
 @pytest.mark.parametrize(
-    "context, word, ours",
+    "sense, word, ours",
     [("declared hours", "Approve", "认定"), ("enrollment", "In progress", "学习中")],
 )
-def test_our_words_do_not_replace_wagtails_in_its_review_screens(context, word, ours):
+def test_our_words_do_not_replace_wagtails_in_its_review_screens(sense, word, ours):
     """Our own senses of a common English word carry a context, so Wagtail's workflow
     screens keep Wagtail's translation (a reviewer approves, 认定 is for declared hours)."""
     from django.utils import translation
 
     with translation.override("zh-hans"):
-        assert translation.pgettext(context, word) == ours
+        assert translation.pgettext(sense, word) == ours
         assert translation.gettext(word) not in (ours, word)

@@ -8,6 +8,8 @@ from unittest import mock
 import pytest
 from django.db import OperationalError, connections
 
+from tests.workers import BROKER
+
 pytestmark = pytest.mark.django_db
 
 CLOSED = "127.0.0.1:9"  # the discard port: nothing listens on it here
@@ -46,7 +48,7 @@ def test_readyz_is_unready_when_the_database_is_down(client):
 
 def test_readyz_reports_a_live_broker_then_a_dead_one(client, settings, redis_client):
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/15"
+    settings.CELERY_BROKER_URL = BROKER
     response, body = probe(client, "/readyz")
     assert response.status_code == 200 and body["checks"]["broker"] == {"state": "ok"}
 

@@ -1,5 +1,6 @@
-"""Real Celery workers for tests: a Redis broker on loopback, a queue of the test's own
-and `celery -A config worker` processes reading the test database (PostgreSQL).
+"""Real Celery workers for tests: a Redis broker (TEST_REDIS_URL, by default on loopback),
+a queue of the test's own and `celery -A config worker` processes reading the test database
+(PostgreSQL). tests/embedded_services.py starts a throwaway Redis when nothing answers there.
 
 Loaded as a pytest plugin by tests/conftest.py, so the fixtures are shared by every test
 that needs a worker."""
@@ -18,8 +19,9 @@ import pytest
 from django.conf import settings
 
 from config.celery import app as celery_app
+from tests.embedded_services import redis_url
 
-BROKER = "redis://127.0.0.1:6379/15"
+BROKER = redis_url()
 ROOT = Path(__file__).resolve().parents[1]
 
 

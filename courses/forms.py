@@ -166,14 +166,17 @@ def remember_renders(form) -> None:
     for field in form.fields.values():
         widget = field.widget
         if type(widget).__module__ == "django.forms.widgets":
-            widget.render = _remembering_render(widget, widget.render)
+            widget.render = _remembering_render(widget, widget.render, form.renderer)
 
 
-def _remembering_render(widget, render):
+def _remembering_render(widget, render, form_renderer):
     def remembered(name, value, attrs=None, renderer=None):
         key = None
         empty = name == "__NAME__" and value is None
-        if renderer is None and (empty or hasattr(widget, "choices")):
+        # The form passes its own renderer (a bound field's as_widget); any other renderer
+        # could render differently, so its output is not remembered.
+        usual = renderer is None or renderer is form_renderer
+        if usual and (empty or hasattr(widget, "choices")):
             key = render_key(widget, name, value, attrs)
         if key is None:
             return render(name, value, attrs, renderer)

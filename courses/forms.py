@@ -15,6 +15,7 @@ result only changes when its inputs do.
 """
 
 from django import forms
+from django.core.exceptions import EmptyResultSet
 from django.db import models
 from django.db.models import Prefetch, Value, prefetch_related_objects
 from django.utils.functional import Promise
@@ -25,21 +26,40 @@ from wagtail.blocks.base import BlockWidget
 
 
 class RememberedChoices(forms.models.ModelChoiceIterator):
-    """A choice iterator that reads its queryset on first use and replays the rows after."""
+    """A choice iterator that reads its queryset on first use and replays the rows after.
 
-    def __init__(self, field):
+    Fields of one form that list the same rows (the course's ranks and its lowest rank)
+    share one read through `shared`, keyed by the query's SQL."""
+
+    def __init__(self, field, shared=None):
         super().__init__(field)
         self._rows = None
+        self._shared = {} if shared is None else shared
+
+    def _load(self):
+        if self._rows is None:
+            objects = self._objects()
+            rows = [self.choice(obj) for obj in objects]
+            if self.field.empty_label is not None:
+                rows.insert(0, ("", self.field.empty_label))
+            self._rows = rows
+        return self._rows
+
+    def _objects(self):
+        queryset = self.queryset
+        try:
+            key = (queryset.model, str(queryset.query))
+        except EmptyResultSet:
+            return []
+        if key not in self._shared:
+            self._shared[key] = list(queryset)
+        return self._shared[key]
 
     def __iter__(self):
-        if self._rows is None:
-            self._rows = list(super().__iter__())
-        yield from self._rows
+        yield from self._load()
 
     def __len__(self):
-        if self._rows is None:
-            self._rows = list(super().__iter__())
-        return len(self._rows)
+        return len(self._load())
 
     def __bool__(self):
         return len(self) > 0
@@ -199,10 +219,10 @@ class CataloguePageForm(WagtailAdminPageForm):
         super().__init__(*args, instance=instance, **kwargs)
         reuse_block_definitions(self)
         remember_renders(self)
-        many = []
+        many, shared = [], {}
         for name, field in self.fields.items():
             if isinstance(field, forms.ModelChoiceField):
-                field.widget.choices = RememberedChoices(field)
+                field.widget.choices = RememberedChoices(field, shared)
             if isinstance(field, forms.ModelMultipleChoiceField) and name in self.initial:
                 many.append(name)
         if not self.is_bound and self.instance.pk is not None:

@@ -9,6 +9,13 @@ Prints p50/p95 and the query count of each page, fetched by an administrator wit
 test client (no network), and the issue's aims: the course editor in at most 40 queries and
 within 1.3× the lesson editor's p50; the course report under 300 ms p95 with a query count
 that does not grow with its learners. BENCH_REQUESTS sets the timed requests per row.
+
+The pages are fetched in turn (course editor, lesson editor, curriculum editor, report,
+then again), so a ratio between two rows compares the same moments of a shared machine
+rather than two stretches of it. Django's test instrumentation of template rendering
+(setup_test_environment, which copies every template's context for the test client) is
+not installed: a server does not pay it, and it weighs on a page in proportion to its
+number of templates, the editors' fields.
 """
 
 import io
@@ -24,8 +31,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
-from learning import count_queries, create_database, print_table, summarise, timed  # noqa: E402
+from learning import count_queries, create_database, print_table, summarise  # noqa: E402
 
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "40"))
 PASSWORD = "bench-password-1"  # noqa: S105  (a throwaway database)
@@ -62,20 +68,36 @@ def fill_course(course):
             )
 
 
-def page_row(name, client, url):
-    def fetch():
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
+def page_rows(client, pages):
+    """One row per (name, url): each page fetched REQUESTS times, the pages in turn."""
 
-    timed(fetch, 3)  # warm caches, as an editor's second page view would be
-    return summarise(name, timed(fetch, REQUESTS), count_queries(fetch))
+    def fetcher(url):
+        def fetch():
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+
+        return fetch
+
+    fetches = [fetcher(url) for _name, url in pages]
+    for fetch in fetches:
+        for _ in range(3):  # warm caches, as an editor's second page view would be
+            fetch()
+    samples = [[] for _ in pages]
+    for _ in range(REQUESTS):
+        for fetch, times in zip(fetches, samples, strict=True):
+            started = time.perf_counter()
+            fetch()
+            times.append((time.perf_counter() - started) * 1000)
+    return [
+        summarise(name, times, count_queries(fetch))
+        for (name, _url), fetch, times in zip(pages, fetches, samples, strict=True)
+    ]
 
 
 def main():
     from courses.models import CoursePage, CurriculumPage, LessonPage
     from lms.models import Enrollment
 
-    setup_test_environment()
     started = time.perf_counter()
     old_name, where = create_database()
     try:
@@ -87,16 +109,15 @@ def main():
         client = Client()
         client.login(username="admin", password=PASSWORD)
         learners = Enrollment.objects.filter(course=course).count()
-        rows = [
-            page_row("course editor", client, f"/admin/pages/{course.pk}/edit/"),
-            page_row("lesson editor", client, f"/admin/pages/{lesson.pk}/edit/"),
-            page_row("curriculum editor", client, f"/admin/pages/{curriculum.pk}/edit/"),
-            page_row(
-                f"course report ({learners:,} learners)",
-                client,
-                f"/admin/courses/{course.pk}/report/",
-            ),
-        ]
+        rows = page_rows(
+            client,
+            [
+                ("course editor", f"/admin/pages/{course.pk}/edit/"),
+                ("lesson editor", f"/admin/pages/{lesson.pk}/edit/"),
+                ("curriculum editor", f"/admin/pages/{curriculum.pk}/edit/"),
+                (f"course report ({learners:,} learners)", f"/admin/courses/{course.pk}/report/"),
+            ],
+        )
         print(f"心育 editors bench · {where}")
         print(f"course: {course.title} ({learners:,} learners)")
         print()

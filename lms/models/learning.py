@@ -33,6 +33,19 @@ class EnrollmentStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+def done_count(**only):
+    """An enrolment's completed lessons that are live (and match `only`, e.g. required)."""
+    return Count(
+        "lesson_progress",
+        filter=Q(
+            lesson_progress__completed_at__isnull=False,
+            lesson_progress__lesson__live=True,
+            **{f"lesson_progress__lesson__{k}": v for k, v in only.items()},
+        ),
+        distinct=True,
+    )
+
+
 class EnrollmentQuerySet(models.QuerySet):
     def for_cadre(self, cadre):
         return self.filter(cadre=cadre)
@@ -50,10 +63,29 @@ class EnrollmentQuerySet(models.QuerySet):
             )
         )
 
-    def with_progress(self):
+    def with_progress(self, course=None):
         """Annotate, in the same query, the lessons that count towards completion and how
-        many of them are done: the required ones, or all when none is required."""
+        many of them are done: the required ones, or all when none is required.
+
+        Given the one course every enrolment of the queryset is in (a course report), its
+        lesson counts are read once and annotated as constants: the correlated count below
+        matches the course's path with a pattern no index serves, so PostgreSQL scans the
+        page tree once per joined row (half a second for 50 learners of a course among 500).
+        """
         from courses.models import LessonPage
+
+        if course is not None:
+            counts = (
+                LessonPage.objects.child_of(course)
+                .live()
+                .aggregate(all=Count("pk"), required=Count("pk", filter=Q(required=True)))
+            )
+            return self.annotate(
+                lessons_done=done_count(required=True),
+                lessons_required=models.Value(counts["required"]),
+                lessons_done_all=done_count(),
+                lessons_all=models.Value(counts["all"]),
+            )
 
         def lessons(**only):
             return (
@@ -69,23 +101,12 @@ class EnrollmentQuerySet(models.QuerySet):
                 .values("n")[:1]
             )
 
-        def done(**only):
-            return Count(
-                "lesson_progress",
-                filter=Q(
-                    lesson_progress__completed_at__isnull=False,
-                    lesson_progress__lesson__live=True,
-                    **{f"lesson_progress__lesson__{k}": v for k, v in only.items()},
-                ),
-                distinct=True,
-            )
-
         return self.annotate(
-            lessons_done=done(required=True),
+            lessons_done=done_count(required=True),
             lessons_required=models.Subquery(
                 lessons(required=True), output_field=models.IntegerField()
             ),
-            lessons_done_all=done(),
+            lessons_done_all=done_count(),
             lessons_all=models.Subquery(lessons(), output_field=models.IntegerField()),
         )
 

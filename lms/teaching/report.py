@@ -81,7 +81,7 @@ def learner_rows(course: CoursePage, scope: ReportScope, status: str = ""):
     rows = (
         scope.enrollments(course)
         .select_related("cadre", "cadre__department")
-        .with_progress()
+        .with_progress(course=course)
         .annotate(
             best_score=Subquery(
                 attempts.annotate(best=Max("score")).values("best")[:1],

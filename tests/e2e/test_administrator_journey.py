@@ -100,16 +100,26 @@ def test_the_department_administrator_imports_a_roster_and_launches_a_campaign(
     imported = CadreProfile.objects.filter(employee_id__in=["E2E0001", "E2E0002"])
     assert sorted(imported.values_list("name", flat=True)) == ["司马青", "欧阳晓"]
 
-    # A draft saved earlier by the administrator (its form is Wagtail's chooser UI); the
-    # launch is theirs, here.
+    # The campaign, written in its form: a course ticked, the district's audience chosen,
+    # a due date typed; saved as a draft, then launched from its launch page.
     district = Department.objects.get(code="district_a")
-    draft = Campaign.objects.create(
-        name="东城区全员心理健康第一课",
-        audience=Audience.objects.filter(owner_department=district).first(),
-        owner_department=district,
-        due_date=timezone.localdate() + timedelta(days=30),
-    )
-    draft.courses.set([CoursePage.objects.get(slug="mental-health-first-lesson")])
+    audience = Audience.objects.filter(owner_department=district).first()
+    course = CoursePage.objects.get(slug="mental-health-first-lesson")
+    due = timezone.localdate() + timedelta(days=30)
+    page.goto(f"{live_server.url}/admin/campaigns/new/")
+    page.fill("#id_name", "东城区全员心理健康第一课")
+    page.check(f"main input[name=courses][value='{course.pk}']")
+    page.select_option("#id_audience", value=str(audience.pk))
+    page.fill("#id_due_date", due.isoformat())
+    page.keyboard.press("Escape")  # the date picker, if it opened over the buttons
+    shots.shot("campaign-form")
+    page.click("main form button[type=submit]:not([name])")
+    page.wait_for_load_state()
+    shots.shot("campaign-saved")
+    draft = Campaign.objects.get(name="东城区全员心理健康第一课")
+    assert draft.status == CampaignStatus.DRAFT and draft.owner_department == district
+    assert list(draft.courses.all()) == [course] and draft.audience == audience
+    assert draft.due_date == due
     page.goto(f"{live_server.url}/admin/campaigns/launch/{draft.pk}/")
     shots.shot("launch")
     page.click("main form button[type=submit]")

@@ -7,11 +7,15 @@ catalogue, run against the demo catalogue alone (the 500-course catalogue of ben
 copies its courses, which would crowd the top ten with duplicates) on the database backend
 and on Elasticsearch (osmem on loopback, as in the tests), in a throwaway database.
 Prints the means and, per kind of query, the means and the worst queries. Aim (issue 11):
-recall@10 ≥ 0.95 and nDCG@10 ≥ 0.85 on both. Then the recommendations for the judged
-profiles of tests/search/recommendation_relevance on both backends: nDCG@5, the share with
-an expected course in the top three and the must-not courses in a top three, beside the
-non-personalised popular list's nDCG@5. Aim (issue 15): nDCG@5 ≥ 0.85, every profile
-served, no must-not course.
+recall@10 ≥ 0.95 and nDCG@10 ≥ 0.85 on both. Then the same on the 20 held-out queries of
+tests/search/relevance/heldout.py, written after the synonyms were last changed by a reader
+who saw neither the engine nor its synonym list, most of them in words the courses do not
+use: what a cadre's own wording finds, which the judged set (whose misses the synonyms were
+chosen from) no longer measures blind. No aim; never tune the engine on them. Then the
+recommendations for the judged profiles of tests/search/recommendation_relevance on both
+backends: nDCG@5, the share with an expected course in the top three and the must-not
+courses in a top three, beside the non-personalised popular list's nDCG@5. Aim (issue 15):
+nDCG@5 ≥ 0.85, every profile served, no must-not course.
 """
 
 import sys
@@ -34,6 +38,7 @@ def main():
     from search.backends.elasticsearch import ElasticsearchBackend
     from search.documents import build_documents
     from tests.search.recommendation_relevance import metrics as recommendation_metrics
+    from tests.search.relevance.heldout import HELDOUT
     from tests.search.relevance.test_relevance import measure, report
 
     setup_test_environment()
@@ -52,6 +57,12 @@ def main():
             backend.rebuild(documents)
             mean_recall, mean_ndcg, by_kind = measure(backend)
             print(f"\n{name}: recall@10 {mean_recall:.3f}, nDCG@10 {mean_ndcg:.3f}")
+            print(report(by_kind))
+            mean_recall, mean_ndcg, by_kind = measure(backend, judgements=HELDOUT)
+            print(
+                f"{name}, {len(HELDOUT)} held-out queries: recall@10 {mean_recall:.3f}, "
+                f"nDCG@10 {mean_ndcg:.3f}"
+            )
             print(report(by_kind))
         # Recommendations: the judged profiles, made through the consent and assessment
         # services (tests/search/recommendation_relevance), beside the popular list.

@@ -42,7 +42,7 @@ def recall(ranked: list[str], relevant: dict[str, int], k: int = K) -> float:
     return len(wanted & set(ranked[:k])) / min(len(wanted), k) if wanted else 1.0
 
 
-def rankings(backend) -> dict[str, list[str]]:
+def rankings(backend, judgements=JUDGEMENTS) -> dict[str, list[str]]:
     """Each judged query's top ten, as course slugs."""
     slugs = dict(CoursePage.objects.values_list("pk", "slug"))
     return {
@@ -50,14 +50,14 @@ def rankings(backend) -> dict[str, list[str]]:
             slugs[hit.course_id]
             for hit in backend.search(SearchQuery(text=judged["query"], page_size=K)).hits
         ]
-        for judged in JUDGEMENTS
+        for judged in judgements
     }
 
 
-def measure(backend, ranked_by_query=None) -> tuple[float, float, dict]:
-    ranked_by_query = ranked_by_query or rankings(backend)
+def measure(backend, ranked_by_query=None, judgements=JUDGEMENTS) -> tuple[float, float, dict]:
+    ranked_by_query = ranked_by_query or rankings(backend, judgements)
     per_query = []
-    for judged in JUDGEMENTS:
+    for judged in judgements:
         ranked = ranked_by_query[judged["query"]]
         per_query.append(
             (

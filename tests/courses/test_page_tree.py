@@ -1,3 +1,4 @@
+from django.db import models
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
@@ -30,3 +31,34 @@ class PageTreeRulesTests(WagtailPageTestCase):
     def test_only_one_catalogue_home(self):
         root = Page.get_first_root_node()
         self.assertFalse(CatalogueHomePage.can_create_at(root))
+
+
+def test_beneath_finds_exactly_the_descendants_of_a_page(curriculum):
+    """The index-served path range (courses/tree.py) of each of two neighbouring courses:
+    their lessons, not the course itself, not its neighbour's, not the curriculum above."""
+    from django.db.models import F, OuterRef, Subquery, Value
+
+    from courses.tree import Beneath
+    from tests.factories import make_course, make_lesson
+
+    first, second = make_course(curriculum), make_course(curriculum)
+    lessons = {first.pk: {make_lesson(first).pk for _ in range(3)}}
+    lessons[second.pk] = {make_lesson(second).pk}
+    for course in (first, second):
+        found = Page.objects.filter(Beneath(F("path"), Value(course.path)))
+        assert set(found.values_list("pk", flat=True)) == lessons[course.pk]
+    assert set(
+        Page.objects.filter(Beneath(F("path"), Value(curriculum.path))).values_list("pk", flat=True)
+    ) == {first.pk, second.pk, *lessons[first.pk], *lessons[second.pk]}
+
+    # Correlated, as the learning progress counts use it.
+    counts = CoursePage.objects.annotate(
+        lessons=Subquery(
+            Page.objects.filter(Beneath(F("path"), OuterRef("path")))
+            .order_by()
+            .values("depth")
+            .annotate(n=models.Count("pk"))
+            .values("n")[:1]
+        )
+    )
+    assert dict(counts.values_list("pk", "lessons")) == {first.pk: 3, second.pk: 1}

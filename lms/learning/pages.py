@@ -29,7 +29,7 @@ from .feedback import course_rating
 from .progress import record_visit, resume_anchor
 from .quizzes import grade
 from .recommendations import recommendation_panel
-from .signups import check_in_open, seats_left, waitlist_position
+from .signups import check_in_open, seats_left_in, waitlist_position
 
 RATINGS = (1, 2, 3, 4, 5)
 
@@ -116,14 +116,14 @@ def session_rows(cadre: CadreProfile | None, sessions) -> list[dict]:
             )
         }
     rows = []
-    # A course has a handful of upcoming sessions, so one seat count each is fine.
+    seats = seats_left_in(sessions) if sessions else {}
     for session in sessions:
         signup = mine.get(session.pk)
         waiting = signup is not None and signup.status == SignupStatus.WAITLISTED
         rows.append(
             {
                 "session": session,
-                "seats_left": seats_left(session),
+                "seats_left": seats[session.pk],
                 "signup": signup,
                 "waitlist_position": waitlist_position(signup) if waiting else None,
                 "open": session.starts_at > now,

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from courses.models import OfflineSession
 from lms.errors import SessionNotAvailable
-from lms.learning.signups import cancel, open_session, seats_left, sign_up
+from lms.learning.signups import cancel, open_session, seats_left, seats_left_in, sign_up
 from lms.models import Enrollment, SessionSignup, SignupStatus
 from tests.factories import make_cadre, make_course
 
@@ -30,6 +30,32 @@ def test_seats_fill_then_the_waiting_list_grows(session):
     assert seats_left(session) == 0
     # Signing up for a session enrols the cadre in its course.
     assert Enrollment.objects.filter(course_id=session.page_id).count() == 4
+
+
+def test_the_seats_of_a_course_s_sessions_are_counted_together(session):
+    """What the course page lists (one query for all its sessions) equals each one's
+    count: seats taken by the enrolled, not by the waiting or the cancelled."""
+    other = OfflineSession.objects.create(
+        page=session.page,
+        starts_at=session.starts_at + timedelta(days=7),
+        ends_at=session.ends_at + timedelta(days=7),
+        place="党校",
+        capacity=3,
+    )
+    empty = OfflineSession.objects.create(
+        page=session.page,
+        starts_at=session.starts_at + timedelta(days=14),
+        ends_at=session.ends_at + timedelta(days=14),
+        place="党校",
+        capacity=4,
+    )
+    signups = [sign_up(make_cadre(), session) for _ in range(3)]  # two seated, one waiting
+    cancel(sign_up(make_cadre(), other))
+    sign_up(make_cadre(), other)
+    assert signups[2].status == SignupStatus.WAITLISTED
+    sessions = [session, other, empty]
+    assert seats_left_in(sessions) == {s.pk: seats_left(s) for s in sessions}
+    assert seats_left_in(sessions) == {session.pk: 0, other.pk: 2, empty.pk: 4}
 
 
 def test_signing_up_twice_changes_nothing(session):

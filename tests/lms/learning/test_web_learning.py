@@ -599,12 +599,6 @@ def queries(client, url) -> int:
     return len(captured)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="N+1: lms.learning.pages.session_rows() counts each upcoming session's seats "
-    "with a query of its own (lms.learning.signups.seats_left)",
-)
 def test_the_course_page_queries_do_not_grow_with_sessions(
     cadre_client, cadre, course, upcoming_session
 ):

@@ -302,7 +302,7 @@ def plan_rows(size: Size, cadres, tokens) -> tuple[list[dict], dict]:
     """The rows (name, account, expected statuses, one request list per thread and run),
     and one extra request per row for counting queries."""
     from courses.models import CoursePage, CurriculumPage, LessonPage
-    from lms.models import Enrollment
+    from lms.models import Enrollment, EnrollmentStatus
 
     rng = random.Random(2027)  # noqa: S311  (bench data)
     runs = [
@@ -324,11 +324,15 @@ def plan_rows(size: Size, cadres, tokens) -> tuple[list[dict], dict]:
     instructor_course = (
         CoursePage.objects.filter(instructors__user__username="instructor").order_by("-pk").first()
     )
-    enrolled_by = {}
-    for cadre_id, course_id in Enrollment.objects.filter(
+    # Every course a token cadre has an enrolment in (enrol targets avoid them all), and
+    # those still open to progress and quizzes (a withdrawn one answers 403).
+    enrolled_by, learning_in = {}, {}
+    for cadre_id, course_id, status in Enrollment.objects.filter(
         cadre__in=[c for c, _ in tokens]
-    ).values_list("cadre_id", "course_id"):
+    ).values_list("cadre_id", "course_id", "status"):
         enrolled_by.setdefault(cadre_id, set()).add(course_id)
+        if status != EnrollmentStatus.WITHDRAWN:
+            learning_in.setdefault(cadre_id, set()).add(course_id)
     course_ids = [c.pk for c in courses]
 
     def unique(make):
@@ -346,7 +350,7 @@ def plan_rows(size: Size, cadres, tokens) -> tuple[list[dict], dict]:
     lesson_targets = []
     quiz_targets = []
     for cadre, token in tokens:
-        for course in CoursePage.objects.filter(pk__in=enrolled_by.get(cadre.pk, ())):
+        for course in CoursePage.objects.filter(pk__in=learning_in.get(cadre.pk, ())):
             for lesson, quiz_id, questions in quizzes_of(course):
                 lesson_targets.append(
                     ("POST", f"/api/v1/lessons/{lesson.pk}/progress", {"position": "t=42"}, token)
@@ -476,10 +480,13 @@ def count_row_queries(row, users, tokens_by_key) -> int:
         else:
             response = client.post(path, json.dumps(body), "application/json", **headers)
         status["code"] = response.status_code
+        status["body"] = response.content[:300].decode(errors="replace")
 
     queries = count_queries(call)
     if status["code"] not in row["expect"]:
-        raise SystemExit(f"{row['name']}: {method} {path} answered {status['code']}")
+        raise SystemExit(
+            f"{row['name']}: {method} {path} answered {status['code']}: {status['body']}"
+        )
     return queries
 
 

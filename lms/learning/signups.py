@@ -73,12 +73,12 @@ def cancel(signup: SessionSignup) -> SessionSignup | None:
 
 
 def seats_left(session: OfflineSession) -> int:
-    taken = SessionSignup.objects.filter(session=session, status__in=SEATED).count()
-    return max(0, session.capacity - taken)
+    return seats_left_in([session])[session.pk]
 
 
 def seats_left_in(sessions) -> dict[int, int]:
-    """seats_left() of each session, from one query for them all (a course page's list)."""
+    """The seats left in each session (its capacity less the seated), from one query for
+    them all (a course page's list)."""
     taken = dict(
         SessionSignup.objects.filter(session__in=sessions, status__in=SEATED)
         .order_by()

@@ -387,7 +387,7 @@ class CampaignIndexView(ModelViewSet.index_view_class):
 
 
 CAMPAIGN_ACTIONS = [
-    ("launch", _("Launch"), "rocket", {CampaignStatus.DRAFT}),
+    ("launch", _("Launch"), "arrow-right", {CampaignStatus.DRAFT}),
     ("pause", _("Pause"), "pick", {CampaignStatus.RUNNING}),
     ("resume", _("Resume"), "redirect", {CampaignStatus.PAUSED}),
     (
@@ -476,7 +476,7 @@ class CampaignViewSet(ScopedViewSet):
                 "preview": preview(Criteria.of(campaign.audience), today),
                 "problem": problem,
                 "page_title": _("Launch “%(name)s”") % {"name": campaign.name},
-                "header_icon": "rocket",
+                "header_icon": "arrow-right",
             },
             status=409 if problem and request.method == "POST" else 200,
         )

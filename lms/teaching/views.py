@@ -104,7 +104,7 @@ def attendance(request, course_id, session_id):
         {
             "page_title": _("Attendance"),
             "page_subtitle": session.page.title,
-            "header_icon": "tick",
+            "header_icon": "check",
             "course": session.page,
             "session": session,
             "signups": attendance_sheet.sheet(session),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from lms.models import Audience, Campaign, CampaignStatus, Enrollment
 from lms.people.accounts import make_department_admin
 from lms.people.models import Rank
+from tests.admin_icons import icon_problems
 from tests.factories import make_cadre, make_course, make_department
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +66,8 @@ def test_an_administrator_targets_assigns_and_the_cadre_sees_it(
 ):
     client.force_login(unit_admin)
     assert client.get("/admin/").status_code == 200
+    for name in ("roster:import", "audiences:add"):  # their buttons show their labels
+        assert icon_problems(client.get(reverse(name)).content.decode()) == [], name
 
     # The preview counts without saving: one senior woman under the procuratorate.
     response = client.post(reverse("audiences:add"), {**audience_form(), "preview": "1"})
@@ -102,6 +105,7 @@ def test_an_administrator_targets_assigns_and_the_cadre_sees_it(
 
     confirm = client.get(reverse("campaigns:launch", args=[campaign.pk]))
     assert confirm.status_code == 200 and confirm.context["preview"].count == 1
+    assert icon_problems(confirm.content.decode()) == []  # the launch button shows its label
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("campaigns:launch", args=[campaign.pk]))
     assert response.status_code == 302

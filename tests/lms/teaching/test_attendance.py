@@ -12,6 +12,7 @@ from lms.learning.signups import sign_up
 from lms.models import CreditRecord, SessionSignup, SignupStatus
 from lms.people.accounts import assign_instructor, make_department_admin
 from lms.teaching.attendance import mark_attended
+from tests.admin_icons import icon_problems
 from tests.factories import make_cadre, make_department
 from tests.lms.learning.test_signup_concurrency import make_session, run_together
 
@@ -59,6 +60,7 @@ def test_ticking_who_came_awards_the_hours_once(client, world):
     response = client.post(world["url"], {"attended": ids}, follow=True)
     assert response.status_code == 200
     assert "2 人已标记为出席" in response.content.decode()
+    assert icon_problems(response.content.decode()) == []
     assert set(SessionSignup.objects.filter(pk__in=ids).values_list("status", flat=True)) == {
         SignupStatus.ATTENDED
     }

@@ -35,19 +35,15 @@ def test_seats_fill_then_the_waiting_list_grows(session):
 def test_the_seats_of_a_course_s_sessions_are_counted_together(session):
     """What the course page lists, from one query for all its sessions: each session's
     capacity less its seated cadres, not the waiting or the cancelled."""
-    other = OfflineSession.objects.create(
-        page=session.page,
-        starts_at=session.starts_at + timedelta(days=7),
-        ends_at=session.ends_at + timedelta(days=7),
-        place="党校",
-        capacity=3,
-    )
-    empty = OfflineSession.objects.create(
-        page=session.page,
-        starts_at=session.starts_at + timedelta(days=14),
-        ends_at=session.ends_at + timedelta(days=14),
-        place="党校",
-        capacity=4,
+    other, empty = (
+        OfflineSession.objects.create(
+            page=session.page,
+            starts_at=session.starts_at + timedelta(days=days),
+            ends_at=session.ends_at + timedelta(days=days),
+            place="党校",
+            capacity=capacity,
+        )
+        for days, capacity in ((7, 3), (14, 4))
     )
     signups = [sign_up(make_cadre(), session) for _ in range(3)]  # two seated, one waiting
     cancel(sign_up(make_cadre(), other))

@@ -4,7 +4,7 @@ Wagtail's `path__startswith=OuterRef("…path")` becomes `path LIKE <column> || 
 pattern that no index serves: correlated per row (a learner's courses and their lessons),
 PostgreSQL scans the whole page tree each time. Paths are made of 0-9 and A-Z, so a page's
 descendants are exactly the paths after its own and before its own followed by "~" in
-byte order; PostgreSQL compares in byte order with its pattern operators (~>=~, ~<~), which
+byte order; PostgreSQL compares in byte order with its pattern operators (~>~, ~<~), which
 the `varchar_pattern_ops` index Django builds beside the unique `path` index serves. SQLite
 compares text in byte order already.
 """

@@ -2,7 +2,7 @@
 screen shows: the default site (an unnamed site shows its host name, "localhost"), the
 root of the page tree ("Root") and the default workflow and its task ("Moderators
 approval"). Only names still at Wagtail's defaults are changed. Wagtail's default groups
-(Editors, Moderators) keep their names: Wagtail's own migrations look them up by name.
+(Editors, Moderators) are named in 0006, after the Wagtail migrations that look them up.
 """
 
 from django.db import migrations

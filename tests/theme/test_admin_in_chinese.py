@@ -163,13 +163,22 @@ def screens(site) -> list[str]:
     ]
 
 
-# Not walked: /admin/sites/, whose columns Wagtail labels from field names (site_name).
 ADMIN_ONLY = [
     "/admin/users/",
     "/admin/groups/",
+    "/admin/sites/",
     "/admin/workflows/list/",
     "/admin/declarations/",
 ]
+
+
+def admin_only(site) -> list[str]:
+    """Not walked: a group's editor, which names each permission by the English name
+    Django stored for it when the permission was made (a known gap, README)."""
+    from wagtail.models import Site
+
+    default_site = Site.objects.get(is_default_site=True)
+    return [*ADMIN_ONLY, f"/admin/sites/edit/{default_site.pk}/"]
 
 
 @pytest.mark.parametrize("role", ["superuser", "instructor"])
@@ -178,12 +187,12 @@ def test_the_admin_screens_have_no_english_chrome(
 ):
     user = site.superuser if role == "superuser" else instructor
     client.force_login(user)
-    # What people typed is theirs, not the interface's: titles, user names, and the groups
-    # Wagtail creates as Editors and Moderators (administrators may rename them).
+    # What people typed is theirs, not the interface's: titles, user names, group names.
+    # Wagtail's own default groups are not: a migration names them in Chinese.
     content = {site.course.title, site.lesson.title, site.curriculum.title, "localhost"}
     content |= set(django_user_model.objects.values_list("username", flat=True))
-    content |= set(Group.objects.values_list("name", flat=True))
-    urls = screens(site) + (ADMIN_ONLY if role == "superuser" else [])
+    content |= set(Group.objects.values_list("name", flat=True)) - {"Editors", "Moderators"}
+    urls = screens(site) + (admin_only(site) if role == "superuser" else [])
     problems = {}
     for url in urls:
         response = client.get(url, follow=True)
@@ -193,6 +202,12 @@ def test_the_admin_screens_have_no_english_chrome(
         if english:
             problems[url] = english
     assert not problems, "\n".join(f"{url}: {words}" for url, words in problems.items())
+
+
+def test_wagtails_default_groups_are_named_in_chinese():
+    names = set(Group.objects.values_list("name", flat=True))
+    assert {"全站编辑", "全站审核员"} <= names
+    assert not {"Editors", "Moderators"} & names
 
 
 def test_the_admin_login_page_is_in_chinese(client):

@@ -24,6 +24,8 @@ from math import ceil
 
 import opencc
 
+from search.everyday import EVERYDAY
+
 # The page and the API cut a query here (characters, after trimming); never refused.
 MAX_QUERY_LENGTH = 100
 
@@ -159,6 +161,14 @@ LONG_QUERY = 12  # tokens: beyond this a query is a pasted text, not words
 LONG_SHOULD_MATCH = 0.1
 
 
+def everyday(word: str) -> list[str]:
+    """The course-side words for the everyday expressions inside a folded word or text
+    (search/everyday.py): 控制不住脾气 → 情绪调节, 愤怒."""
+    return list(
+        dict.fromkeys(other for key, others in EVERYDAY.items() if key in word for other in others)
+    )
+
+
 def core_tokens(word: str) -> list[str]:
     """The tokens a word must contain: for a CJK run, the bigrams that tile it (情绪管理 →
     情绪 管理, not the joint 绪管, so 情绪 and 管理 found apart still count), the last one
@@ -212,6 +222,7 @@ def plan(text: str) -> Plan:
             for other in others
             for token in tokens(other)
         ]
+        extra += [token for other in everyday(folded) for token in tokens(other)]
         return Plan(
             terms=tuple(dict.fromkeys([*terms, *extra])),
             long=True,
@@ -223,7 +234,7 @@ def plan(text: str) -> Plan:
     for word in fold(text).split():
         if not tokens(word):
             continue
-        alternatives = [word, *SYNONYMS.get(word, [])]
+        alternatives = list(dict.fromkeys([word, *SYNONYMS.get(word, []), *everyday(word)]))
         options = tuple(tuple(core_tokens(alt)) for alt in alternatives if core_tokens(alt))
         words.append(options)
         for alternative in alternatives[1:]:

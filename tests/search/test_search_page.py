@@ -52,6 +52,15 @@ def test_mixed_chinese_and_english(client, catalogue):
     assert titles(client.get(SEARCH, {"q": "sleep 睡眠"})) == {"睡眠与恢复"}
 
 
+def test_everyday_words_find_the_course_that_says_it_otherwise(client, catalogue):
+    # No course says 睡不好 or 两头顾不过来; the sleep and dual-pressure courses say 睡眠
+    # and 双重压力, which the everyday lexicon stands them for.
+    assert "睡眠与恢复" in titles(client.get(SEARCH, {"q": "最近睡不好"}))
+    assert "女性干部的双重压力与自我关爱" in titles(client.get(SEARCH, {"q": "工作家庭两头顾"}))
+    # Words that stand for nothing in the lexicon widen nothing.
+    assert titles(client.get(SEARCH, {"q": "完全无关的话"})) == set()
+
+
 def test_highlights_escape_markup_in_titles_and_summaries(client, catalogue):
     body = client.get(SEARCH, {"q": "压力"}).content.decode()
 

@@ -7,9 +7,12 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from search.everyday import EVERYDAY
 from search.text import (
     MAX_QUERY_LENGTH,
+    SYNONYM_WEIGHT,
     core_tokens,
+    everyday,
     fold,
     highlight,
     normalise_query,
@@ -48,6 +51,31 @@ def test_a_long_pasted_text_needs_only_part_of_its_tokens_and_brings_synonyms():
     wanted = plan(text)
     assert wanted.long and 2 <= wanted.need < len(tokens(text))
     assert "睡眠" in wanted.terms  # from 睡不着
+
+
+def test_an_everyday_expression_inside_a_word_also_matches_the_courses_words():
+    wanted = plan("老是控制不住脾气")
+    (options,) = wanted.words
+    assert tuple(core_tokens("老是控制不住脾气")) in options  # the cadre's own words first
+    assert ("情绪", "调节") in options and ("愤怒",) in options
+    # The course-side words count in ranking, at the synonyms' lower weight.
+    assert {"情绪", "调节", "愤怒"} <= set(wanted.terms) and "愤怒" in wanted.synonyms
+    assert SYNONYM_WEIGHT < 1
+
+
+def test_a_pasted_text_brings_the_words_of_its_everyday_expressions():
+    text = "最近换岗到了新单位，很多事情不熟悉，和同事也处不好，心里没底，晚上总是早醒。"
+    wanted = plan(text)
+    assert wanted.long
+    assert {"角色", "适应", "人际", "焦虑", "睡眠"} <= set(wanted.terms)
+
+
+def test_the_everyday_lexicon_is_in_the_folded_form_queries_take():
+    for key, others in EVERYDAY.items():
+        assert len(key) >= 2, key  # one character inside a word would match too much
+        assert fold(key) == key and tokens(key), key
+        assert others and all(fold(other) == other and tokens(other) for other in others), key
+    assert everyday("今天天气不错") == []
 
 
 def test_the_dotted_capital_i_is_highlighted_as_one_character():

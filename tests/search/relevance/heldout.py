@@ -6,6 +6,10 @@ check that they generalise to queries they were not tuned on. Most queries are w
 would type that the relevant courses express in other words (e.g. 更年期 vs 围绝经期,
 安眠药 vs 助眠药物, 部门扯皮 vs 职责交叉 / 谁来牵头).
 
+No longer blind: the everyday lexicon (search/everyday.py) was written on 2026-11-30 by
+someone who had read these queries, and holds several of them. heldout_everyday.py, written
+afterwards by a reader who saw neither, is the blind measure of the lexicon.
+
 Same grading rules as judgements.py:
 - 2: the query's topic is in the course title or tags, is the course's main subject, or the
   query is the title of the course's track.

@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from wagtail import hooks
 
 from lms.people.models import AdministratorScope
@@ -59,7 +60,9 @@ def install_role_permissions(*, apps=global_apps, using=DEFAULT_DB_ALIAS, **_kwa
     permissions.objects.db_manager(using).get_or_create(
         content_type=content_type,
         codename=GRANT_CODENAME,
-        defaults={"name": "Can grant the counsellor role"},
+        # Stored in English, as Django stores every permission's name; the group editor
+        # translates it on display ({% trans custom_perm.name %}), hence gettext_noop.
+        defaults={"name": gettext_noop("Can grant the counsellor role")},
     )
 
 

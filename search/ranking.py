@@ -6,6 +6,7 @@ and both attach reasons and diversify the top ten with the functions below.
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -64,6 +65,12 @@ class Viewer:
     @property
     def high(self) -> bool:
         return self.personalised and self.rung >= HIGH
+
+    @cached_property
+    def terms(self) -> list["Term"]:
+        """The profile's boosts (profile_terms), worked out once per viewer: the database
+        backend scores every course of the catalogue with them."""
+        return _profile_terms(self)
 
     def boostable_roles(self) -> tuple[str, ...]:
         """The kinds of course a profile may lift: never leadership courses; at the high
@@ -160,6 +167,10 @@ def profile_terms(viewer: Viewer) -> list[Term]:
     """The profile's boosts, the same for both backends (Elasticsearch sends each as a
     function_score filter). Crisis: none. High: help-seeking guidance first, then gentle
     self-help and psycho-education in the supportive tracks; leadership courses never."""
+    return viewer.terms
+
+
+def _profile_terms(viewer: Viewer) -> list[Term]:
     if not viewer.personalised:
         return []
     terms = []

@@ -200,6 +200,9 @@ class Plan:
     # Terms only a synonym brought: they count at SYNONYM_WEIGHT in ranking, so a course
     # with the cadre's own word ranks above one that only says it another way.
     synonyms: frozenset[str] = frozenset()
+    # The words a synonym or an everyday expression added (睡不好 → 睡眠, 失眠), which the
+    # page and the API name so a cadre sees why a course without their words is listed.
+    related: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -215,32 +218,36 @@ def plan(text: str) -> Plan:
         # Words of the synonym list inside the text bring their other forms for ranking
         # (睡不着 in a pasted paragraph also looks for 睡眠).
         folded = fold(text)
-        extra = [
-            token
-            for word, others in SYNONYMS.items()
-            if word in folded
-            for other in others
-            for token in tokens(other)
-        ]
-        extra += [token for other in everyday(folded) for token in tokens(other)]
+        related = [other for word, others in SYNONYMS.items() if word in folded for other in others]
+        related += everyday(folded)
+        extra = [token for other in related for token in tokens(other)]
         return Plan(
             terms=tuple(dict.fromkeys([*terms, *extra])),
             long=True,
             need=need,
             synonyms=frozenset(extra) - set(terms),
+            related=_new_words(related, folded),
         )
     words = []
     ranked = list(terms)
+    related = []
     for word in fold(text).split():
         if not tokens(word):
             continue
         alternatives = list(dict.fromkeys([word, *SYNONYMS.get(word, []), *everyday(word)]))
         options = tuple(tuple(core_tokens(alt)) for alt in alternatives if core_tokens(alt))
         words.append(options)
+        related.extend(alternatives[1:])
         for alternative in alternatives[1:]:
             ranked.extend(tokens(alternative))
     return Plan(
         words=tuple(words),
         terms=tuple(dict.fromkeys(ranked)),
         synonyms=frozenset(ranked) - set(terms),
+        related=_new_words(related, fold(text)),
     )
+
+
+def _new_words(words: list[str], text: str) -> tuple[str, ...]:
+    """The words, once each, leaving out those the folded query holds already."""
+    return tuple(word for word in dict.fromkeys(words) if word not in text)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 from .backends import get_search_backend
 from .forms import TRACK_LABELS, SearchForm, mode_label, track_label
 from .recommendations import page_url_resolver, popular_courses
-from .text import fold, tokens
+from .text import fold, plan, tokens
 
 TEMPLATE = "search/search.html"
 _EM = re.compile(r"</?em>")
@@ -82,6 +82,7 @@ def search_view(request):
             "active_filters": form.active_filters(),
             "pagination": form.pagination(results),
             "no_words": no_words,
+            "related": plan(query.text).related,
             "suggestions": popular_courses() if not results.total else [],
             "nearest_tracks": nearest_tracks(query.text) if not results.total else [],
         },

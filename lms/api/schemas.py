@@ -293,6 +293,12 @@ class SearchFacetsOut(Schema):
 class SearchOut(Schema):
     q: str = Field(description="The search words as searched (trimmed, at most 100 characters).")
     total: int = Field(ge=0, description="Courses matching the words and filters, on all pages.")
+    related: list[str] = Field(
+        description=(
+            "Words also searched for because they say what the query's words say otherwise "
+            "(synonyms and everyday expressions: 睡不好 → 睡眠, 失眠); empty when none did."
+        )
+    )
     page: int
     page_size: int
     facets: SearchFacetsOut

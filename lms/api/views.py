@@ -20,6 +20,7 @@ from lms.people.throttling import certificate_lookups, client_address
 from search.backends import get_search_backend
 from search.forms import SearchForm
 from search.recommendations import TOP, page_url_resolver, popular_courses
+from search.text import plan
 
 from .auth import AUTH, require_cadre
 from .errors import CertificateNotFound, TooManyLookups, errors
@@ -278,6 +279,7 @@ def search_courses(request, params: Query[SearchParams]):
     return {
         "q": query.text,
         "total": results.total,
+        "related": list(plan(query.text).related),
         "page": results.page,
         "page_size": results.page_size,
         "facets": {"track": facets["track"], "delivery_mode": facets["mode"]},

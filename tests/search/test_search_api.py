@@ -41,6 +41,14 @@ def test_search_is_public_and_finds_chinese_substrings(client, catalogue):
     assert data["total"] == len(data["hits"])
 
 
+def test_search_names_the_words_it_also_searched_for(client, catalogue):
+    data = client.get(SEARCH, {"q": "最近睡不好"}).json()
+    assert data["related"] == ["睡眠", "失眠"]
+    assert catalogue["sleep"].pk in {hit["id"] for hit in data["hits"]}
+    assert client.get(SEARCH, {"q": "抗压"}).json()["related"] == ["减压", "压力"]
+    assert client.get(SEARCH, {"q": "睡眠"}).json()["related"] == []
+
+
 def test_search_highlights_are_escaped(client, catalogue):
     data = client.get(SEARCH, {"q": "压力"}).json()
 

@@ -55,7 +55,10 @@ def test_mixed_chinese_and_english(client, catalogue):
 def test_everyday_words_find_the_course_that_says_it_otherwise(client, catalogue):
     # No course says 睡不好 or 两头顾不过来; the sleep and dual-pressure courses say 睡眠
     # and 双重压力, which the everyday lexicon stands them for.
-    assert "睡眠与恢复" in titles(client.get(SEARCH, {"q": "最近睡不好"}))
+    response = client.get(SEARCH, {"q": "最近睡不好"})
+    assert "睡眠与恢复" in titles(response)
+    # The page says which words it also looked for, so the marked 睡眠 makes sense.
+    assert "同时查找了意思相近的说法：睡眠、失眠" in response.content.decode()
     assert "女性干部的双重压力与自我关爱" in titles(client.get(SEARCH, {"q": "工作家庭两头顾"}))
     # Words that stand for nothing in the lexicon widen nothing.
     assert titles(client.get(SEARCH, {"q": "完全无关的话"})) == set()

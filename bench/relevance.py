@@ -14,7 +14,11 @@ use: what a cadre's own wording finds, which the judged set (whose misses the sy
 chosen from) no longer measures blind. Then the 25 everyday queries of
 tests/search/relevance/heldout_everyday.py, written blind after the everyday lexicon
 (search/everyday.py), whose author had read the first held-out set: the blind measure of
-what that lexicon adds. No aim on either; never tune the engine on them. Then the
+what that lexicon's first batch adds (its second batch was written after those queries had
+been read). Then the 30 queries of tests/search/relevance/heldout_blind.py, written blind
+to the engine and its word lists and never to be read by whoever edits them: only their
+means are printed, never a query. No aim on any of the three; never tune the engine on
+them. Then the
 recommendations for the judged profiles of tests/search/recommendation_relevance on both
 backends: nDCG@5, the share with an expected course in the top three and the must-not
 courses in a top three, beside the non-personalised popular list's nDCG@5. Aim (issue 15):
@@ -42,8 +46,9 @@ def main():
     from search.documents import build_documents
     from tests.search.recommendation_relevance import metrics as recommendation_metrics
     from tests.search.relevance.heldout import HELDOUT
+    from tests.search.relevance.heldout_blind import HELDOUT_BLIND
     from tests.search.relevance.heldout_everyday import HELDOUT_EVERYDAY
-    from tests.search.relevance.test_relevance import measure, report
+    from tests.search.relevance.test_relevance import means, measure, report
 
     setup_test_environment()
     old_name, where = create_database()
@@ -69,6 +74,11 @@ def main():
                     f"nDCG@10 {mean_ndcg:.3f}"
                 )
                 print(report(by_kind))
+            mean_recall, mean_ndcg, by_kind = measure(backend, judgements=HELDOUT_BLIND)
+            print(
+                f"{name}, {len(HELDOUT_BLIND)} blind queries: recall@10 {mean_recall:.3f}, "
+                f"nDCG@10 {mean_ndcg:.3f} ({means(by_kind)})"
+            )
         # Recommendations: the judged profiles, made through the consent and assessment
         # services (tests/search/recommendation_relevance), beside the popular list.
         cadres = recommendation_metrics.build_cadres()

@@ -9,6 +9,9 @@ problem; the relevant courses mostly express the topic in other, more formal wor
 质疑和批评, 躺平 vs 内在动力 / 意义感, 不想活了 vs "活着没意思" / 危机识别). None repeats a
 query of judgements.py or heldout.py.
 
+Blind to the everyday lexicon's first batch (search/everyday.py); its second batch was
+written after these queries had been read, so heldout_blind.py is now the blind measure.
+
 Same grading rules as judgements.py:
 - 2: the query's topic is in the course title or tags, is the course's main subject, or the
   query is the title of the course's track.

@@ -209,6 +209,8 @@ class Plan:
         return not self.terms
 
 
+# The backend and the page (or the API) both read a query's plan: worked out once per text.
+@lru_cache(maxsize=4096)
 def plan(text: str) -> Plan:
     terms = tokens(text)
     if not terms:

@@ -64,6 +64,8 @@ def document(n: int, fields: dict) -> dict:
 def ranked_by_rule(documents: list[dict], text: str) -> list[int]:
     """The ranking rule the backend implements, course by course: more of the query's
     words, then the BM25-like score rounded, then popularity, then id."""
+    if not text.strip():  # no query: the catalogue, most popular first
+        return [doc["id"] for doc in sorted(documents, key=lambda d: (-d["prior"], d["id"]))]
     wanted = plan(text)
     terms = list(wanted.terms)
     held = {doc["id"]: set(document_tokens(doc)) for doc in documents}

@@ -243,17 +243,12 @@ class Catalogue:
             marks[n >> 3] |= 1 << (n & 7)
         return int.from_bytes(marks, "little")
 
-    def bits(self, course_ids) -> int:
-        """The set of these courses (ids not in the catalogue are left out)."""
-        position = self.position
-        return self.bits_at(position[i] for i in course_ids if i in position)
-
-    def ids_in(self, bits: int, skip: int = 0, take: int | None = None) -> list[int]:
-        """The courses of a set in popularity order, after the first `skip`."""
+    def ids_in(self, bits: int, skip: int, take: int) -> list[int]:
+        """`take` courses of a set in popularity order, after its first `skip`."""
         found = []
         marks = bin(bits)[:1:-1]  # bit n is character n
         n = marks.find("1")
-        while n != -1 and (take is None or len(found) < take):
+        while n != -1 and len(found) < take:
             if skip:
                 skip -= 1
             else:
@@ -315,8 +310,8 @@ def current_catalogue() -> Catalogue:
     kept = _CATALOGUE["current"]
     if kept is None or kept.version != key or key is None:
         entries = {}
-        rows = IndexedCourse.objects.annotate(summary_document=without_text()).values_list(
-            "course_id", "summary_document", *HEAD
+        rows = IndexedCourse.objects.annotate(listed=without_text()).values_list(
+            "course_id", "listed", *HEAD
         )
         for course_id, doc, *head in rows:
             doc.pop("text", None)
@@ -335,7 +330,7 @@ def current_catalogue() -> Catalogue:
 def without_text():
     """The stored document without its lesson text, left out by the database where it can:
     the text is most of each document's size, and the catalogue never reads it (at 5,000
-    courses re-reading the catalogue took 0.67 s with it, 0.25 s without, on PostgreSQL)."""
+    courses, fetching the rows took 0.67 s with it and 0.25 s without, on PostgreSQL)."""
     removed = {
         "postgresql": "course_search_indexedcourse.document - 'text'",
         "sqlite": "json_remove(course_search_indexedcourse.document, '$.text')",

@@ -200,9 +200,12 @@ class Catalogue:
     ranking; a set of courses is a Python int with bit n set for the course at position n.
     Filters, facet counts and the ranking's groups are then a few operations on such ints,
     whatever the number of courses matched. Each token's courses are looked up once per
-    version and kept (the TERMS_KEPT looked up last)."""
+    version and kept: the last looked up, as many as fit in TERMS_MEMORY (a token's sets
+    take about three bits per course: at 5,000 courses all 4,096 fit, at 50,000 about 900).
+    """
 
     TERMS_KEPT = 4096
+    TERMS_MEMORY = 16 * 1024 * 1024  # bytes
 
     def __init__(self, version, entries: dict[int, Entry]):
         self.version = version
@@ -228,6 +231,9 @@ class Catalogue:
                 (FIELD_WEIGHTS[name], "\n".join(holders), starts[:-1], list(holders.values()))
             )
         self._terms: dict[str, TermSets] = {}
+        self._terms_kept = min(
+            self.TERMS_KEPT, max(64, self.TERMS_MEMORY * 8 // (3 * max(1, len(self.ids))))
+        )
         self._lock = threading.Lock()
 
     def _group(self, values_of) -> dict[str, int]:
@@ -268,7 +274,7 @@ class Catalogue:
             }
             with self._lock:
                 kept.update(looked_up)
-                while len(kept) > self.TERMS_KEPT:  # the longest kept go first
+                while len(kept) > self._terms_kept:  # the longest kept go first
                     kept.pop(next(iter(kept)))
             found = [sets or looked_up[term] for term, sets in zip(terms, found, strict=True)]
         return found

@@ -149,3 +149,23 @@ def test_a_token_looked_up_before_a_change_finds_the_changed_courses(home):
     backend.index_documents(build_documents([first.pk]))
     assert found("正念") == [first.pk, second.pk]
     assert found("情绪") == []
+
+
+def test_search_answers_alike_when_few_tokens_can_be_kept(catalogue, monkeypatch):
+    # A large catalogue keeps fewer tokens per process (their sets grow with it): with
+    # room for two, every query still finds what it finds with room for all.
+    backend = DatabaseSearchBackend({})
+    backend.rebuild(build_documents())
+    queries = ["睡眠", "压力 沟通", "倾听", "领导力", "睡眠", "家庭 压力", "减压"]
+
+    def answers():
+        return [
+            [hit.course_id for hit in backend.search(SearchQuery(text=text)).hits]
+            for text in queries
+        ]
+
+    roomy = answers()
+    monkeypatch.setattr("search.backends.database.Catalogue.TERMS_KEPT", 2)
+    backend.index_documents(build_documents())  # a new version: a catalogue with less room
+    assert answers() == roomy
+    assert any(roomy)

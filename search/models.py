@@ -15,6 +15,9 @@ class IndexedCourse(models.Model):
     track = models.CharField(max_length=30, db_index=True)
     delivery_mode = models.CharField(max_length=10, db_index=True)
     tag_slugs = models.TextField(default="", help_text="|slug|slug|: portable substring filter")
+    # The index version that last wrote this row: a process holding the catalogue re-reads
+    # only the rows whose revision it has not seen ("" for rows from before this field).
+    revision = models.CharField(max_length=32, default="", blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -207,9 +207,10 @@ class Catalogue:
     TERMS_KEPT = 4096
     TERMS_MEMORY = 16 * 1024 * 1024  # bytes
 
-    def __init__(self, version, entries: dict[int, Entry]):
+    def __init__(self, version, entries: dict[int, Entry], revisions: dict[int, str]):
         self.version = version
         self.entries = entries
+        self.revisions = revisions  # course id → the index version that wrote its row
         self.ids = sorted(entries, key=lambda i: (-entries[i].prior, i))
         self.position = {course_id: n for n, course_id in enumerate(self.ids)}
         self.everyone = (1 << len(self.ids)) - 1
@@ -310,26 +311,39 @@ _CATALOGUE: dict = {"current": None}
 
 
 def current_catalogue() -> Catalogue:
-    """The catalogue as indexed, re-read only when the index has changed (its IndexVersion
-    token): one single-row query otherwise."""
+    """The catalogue as indexed, checked by one single-row query (the IndexVersion token).
+    When the index has changed, only the rows written since this process last read them
+    are read again (each row keeps the version that wrote it): a course published re-reads
+    one row, not the catalogue. A write committed meanwhile shows as a newer version at
+    the next search, which reads its rows then."""
     key = IndexVersion.objects.filter(pk=1).values_list("token", flat=True).first()
     kept = _CATALOGUE["current"]
-    if kept is None or kept.version != key or key is None:
-        entries = {}
-        rows = IndexedCourse.objects.annotate(listed=without_text()).values_list(
-            "course_id", "listed", *HEAD
+    if kept is not None and key is not None and kept.version == key:
+        return kept
+    revisions = dict(IndexedCourse.objects.values_list("course_id", "revision"))
+    seen = kept.revisions if kept is not None else {}
+    same = {i for i, revision in revisions.items() if revision and seen.get(i) == revision}
+    rows = IndexedCourse.objects.annotate(listed=without_text())
+    if len(same) * 2 < len(revisions):  # most rows are new to this process: read them all
+        entries, written = {}, {}
+    else:
+        entries = {i: kept.entries[i] for i in same}
+        written = {i: seen[i] for i in same}
+        rows = rows.filter(course_id__in=[i for i in revisions if i not in same])
+    for course_id, revision, doc, *head in rows.values_list(
+        "course_id", "revision", "listed", *HEAD
+    ):
+        doc.pop("text", None)
+        entries[course_id] = Entry(
+            doc,
+            tuple(head),
+            frozenset(doc.get("tag_slugs", ())),
+            doc["track"],
+            doc["delivery_mode"],
+            doc["prior"],
         )
-        for course_id, doc, *head in rows:
-            doc.pop("text", None)
-            entries[course_id] = Entry(
-                doc,
-                tuple(head),
-                frozenset(doc.get("tag_slugs", ())),
-                doc["track"],
-                doc["delivery_mode"],
-                doc["prior"],
-            )
-        kept = _CATALOGUE["current"] = Catalogue(key, entries)
+        written[course_id] = revision
+    kept = _CATALOGUE["current"] = Catalogue(key, entries, written)
     return kept
 
 
@@ -351,9 +365,9 @@ def catalogue() -> dict[int, Entry]:
     return current_catalogue().entries
 
 
-def index_changed() -> None:
+def index_changed(version: str | None = None) -> None:
     """A new version of the index (inside the writing transaction)."""
-    IndexVersion.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4().hex})
+    IndexVersion.objects.update_or_create(pk=1, defaults={"token": version or uuid.uuid4().hex})
 
 
 def ranking_documents() -> list[dict]:
@@ -449,6 +463,7 @@ class DatabaseSearchBackend(BaseSearchBackend):
     store = "database:IndexedCourse"
 
     def index_documents(self, documents):
+        version = uuid.uuid4().hex
         with transaction.atomic():
             for doc in documents:
                 IndexedCourse.objects.update_or_create(
@@ -459,10 +474,11 @@ class DatabaseSearchBackend(BaseSearchBackend):
                         "track": doc["track"],
                         "delivery_mode": doc["delivery_mode"],
                         "tag_slugs": "".join(f"|{slug}|" for slug in doc["tag_slugs"]),
+                        "revision": version,
                     },
                 )
             Lookup.write({doc["id"]: document_tokens(doc) for doc in documents})
-            index_changed()
+            index_changed(version)
         catalogue_changed()
 
     def remove(self, course_ids):

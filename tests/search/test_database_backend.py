@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from search.backends import get_search_backend
+from search.backends import database, get_search_backend
 from search.backends.base import SearchQuery
 from search.backends.database import DatabaseSearchBackend, document_tokens, searchable
 from search.documents import build_documents
@@ -169,3 +169,40 @@ def test_search_answers_alike_when_few_tokens_can_be_kept(catalogue, monkeypatch
     backend.index_documents(build_documents())  # a new version: a catalogue with less room
     assert answers() == roomy
     assert any(roomy)
+
+
+def test_a_process_reading_only_the_changed_rows_answers_as_a_fresh_one(catalogue, home):
+    # After a change, a process re-reads only the rows written since it last read them:
+    # through courses edited, added and removed, it answers as a process reading all.
+    backend = DatabaseSearchBackend({})
+    backend.rebuild(build_documents())
+    queries = ["压力", "睡眠", "沟通", "危机", "廉洁", ""]
+
+    def answers():
+        return [
+            [(hit.course_id, hit.title) for hit in backend.search(SearchQuery(text=t)).hits]
+            for t in queries
+        ]
+
+    def fresh_answers():
+        kept = database._CATALOGUE["current"]
+        database._CATALOGUE["current"] = None
+        try:
+            return answers()
+        finally:
+            database._CATALOGUE["current"] = kept
+
+    answers()  # read the catalogue
+    sleep = catalogue["sleep"]
+    sleep.title = "危机中的睡眠与压力"
+    sleep.save_revision().publish()
+    backend.index_documents(build_documents([sleep.pk]))
+    assert answers() == fresh_answers()
+    assert any(sleep.pk in [hit[0] for hit in found] for found in answers()[3:4])
+
+    backend.remove([catalogue["listen"].pk])
+    added = make_course(make_curriculum(home), title="沟通中的压力")
+    backend.index_documents(build_documents([added.pk]))
+    assert answers() == fresh_answers()
+    assert added.pk in [hit[0] for hit in answers()[2]]
+    assert catalogue["listen"].pk not in [hit[0] for hits in answers() for hit in hits]
